@@ -1,0 +1,106 @@
+/** The `frontdesk` command: serve, migrate, seed. */
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { migrationsDir, startFrontdesk } from './main.js';
+import { openDatabase } from './platform/db/database.js';
+import { migrate } from './platform/db/migrate.js';
+import { createLogger, type Logger } from './platform/logger.js';
+
+const USAGE = `Usage: frontdesk <command>
+
+Commands:
+  serve      run the HTTP API, web apps and background work (npm start)
+  migrate    apply database migrations and exit
+  seed       load the demo data (knowledge base is read from KNOWLEDGE_DIR) and exit
+  help       show this help
+
+Configuration comes from environment variables: see .env.example and docs/configuration.md.`;
+
+function loggerFor(config: Config): Logger {
+  return createLogger({ level: config.log.level, pretty: config.log.pretty, service: config.serviceName });
+}
+
+async function serve(config: Config): Promise<void> {
+  const logger = loggerFor(config);
+  const runtime = await startFrontdesk(config, { logger });
+  logger.info({ url: runtime.url, env: config.env, database: runtime.db.kind }, 'Frontdesk is serving');
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    runtime
+      .close()
+      .then(() => {
+        logger.info('shutdown complete');
+        logger.flush();
+        setTimeout(() => process.exit(0), 50).unref();
+      })
+      .catch((err) => {
+        logger.error({ err }, 'shutdown failed');
+        logger.flush();
+        setTimeout(() => process.exit(1), 50).unref();
+      });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+async function runMigrate(config: Config): Promise<void> {
+  const logger = loggerFor(config);
+  const db = await openDatabase({ ...config.database, url: config.database.url }, logger);
+  try {
+    const { applied, total } = await migrate(db, migrationsDir(config), logger);
+    logger.info({ applied: applied.length, total }, 'database is up to date');
+  } finally {
+    await db.close();
+  }
+}
+
+async function seed(config: Config): Promise<void> {
+  await runMigrate(config);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command = 'help'] = argv;
+  if (command === 'help' || command === '--help' || command === '-h') {
+    console.log(USAGE);
+    return 0;
+  }
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      return 2;
+    }
+    throw err;
+  }
+  switch (command) {
+    case 'serve':
+      await serve(config);
+      return -1;
+    case 'migrate':
+      await runMigrate(config);
+      return 0;
+    case 'seed':
+      await seed(config);
+      return 0;
+    default:
+      console.error(`Unknown command "${command}".\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+const invokedDirectly = process.argv[1] && /cli\.(ts|js)$/.test(process.argv[1]);
+if (invokedDirectly) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      if (code >= 0) process.exitCode = code;
+    },
+    (err: unknown) => {
+      console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+      process.exitCode = 1;
+    },
+  );
+}

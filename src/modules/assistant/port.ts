@@ -1,0 +1,39 @@
+/** What the chat service asks of the assistant, whichever engine answers. */
+import type { Locale } from '../knowledge/types.js';
+
+export interface AssistantQuote {
+  packageId: string;
+  areaM2: number;
+  min: number;
+  max: number;
+  currency: string;
+}
+
+export type AssistantAction =
+  | { type: 'save_lead' }
+  | { type: 'handoff'; reason: string }
+  | { type: 'booking_offered'; url: string }
+  | { type: 'privacy_request'; kind: string }
+  | { type: 'abuse' };
+
+export interface AssistantTurnInput {
+  message: string;
+  /** The conversation state the assistant returned last turn (null for a new conversation). */
+  state: unknown;
+  localeHint?: Locale;
+}
+
+export interface AssistantTurn {
+  text: string;
+  suggestions: string[];
+  locale: Locale;
+  intent: string;
+  state: unknown;
+  quote?: AssistantQuote;
+  actions: AssistantAction[];
+  engine: string;
+}
+
+export interface Assistant {
+  respond(input: AssistantTurnInput): Promise<AssistantTurn>;
+}

@@ -1,0 +1,157 @@
+/** Storage of chat sessions and messages. Each turn is written in one atomic statement. */
+import type { Database } from '../../platform/db/database.js';
+
+export interface SessionRow {
+  id: string;
+  secretHash: string;
+  channel: string;
+  locale: string;
+  status: string;
+  state: unknown;
+  version: number;
+  messageCount: number;
+}
+
+export interface NewMessage {
+  role: 'user' | 'assistant' | 'operator' | 'system';
+  text: string;
+  meta?: Record<string, unknown> | null;
+}
+
+export interface StoredMessage {
+  id: string;
+  role: NewMessage['role'];
+  text: string;
+  meta: Record<string, unknown> | null;
+  createdAt: Date;
+}
+
+const MESSAGES_FROM = (firstParam: number, count: number) =>
+  Array.from(
+    { length: count },
+    (_, i) =>
+      `($${firstParam + i * 3}::text, $${firstParam + i * 3 + 1}::text, $${firstParam + i * 3 + 2}::jsonb, ${i})`,
+  ).join(', ');
+
+function messageParams(messages: NewMessage[]): unknown[] {
+  return messages.flatMap((m) => [m.role, m.text, m.meta ? JSON.stringify(m.meta) : null]);
+}
+
+export function createChatRepository(db: Database) {
+  return {
+    async findSession(id: string): Promise<SessionRow | undefined> {
+      const [row] = await db.query<{
+        id: string;
+        secret_hash: string;
+        channel: string;
+        locale: string;
+        status: string;
+        state: unknown;
+        version: number;
+        message_count: number;
+      }>(
+        `SELECT id, secret_hash, channel, locale, status, state, version, message_count
+           FROM chat_sessions WHERE id = $1 AND deleted_at IS NULL`,
+        [id],
+      );
+      if (!row) return undefined;
+      return {
+        id: row.id,
+        secretHash: row.secret_hash,
+        channel: row.channel,
+        locale: row.locale,
+        status: row.status,
+        state: row.state,
+        version: row.version,
+        messageCount: row.message_count,
+      };
+    },
+
+    /** Creates a session together with its first messages, atomically. */
+    async createSessionWithMessages(
+      session: { id: string; secretHash: string; channel: string; locale: string; state: unknown; engine: string },
+      messages: NewMessage[],
+    ): Promise<void> {
+      await db.query(
+        `WITH s AS (
+           INSERT INTO chat_sessions (id, secret_hash, channel, locale, state, engine, message_count, version)
+           VALUES ($1, $2, $3, $4, $5::jsonb, $6, ${messages.length}, 1)
+           RETURNING id
+         )
+         INSERT INTO chat_messages (session_id, role, text, meta, created_at)
+         SELECT s.id, m.role, m.text, m.meta, clock_timestamp() + make_interval(secs => m.ord / 1000.0)
+           FROM s, (VALUES ${MESSAGES_FROM(7, messages.length)}) AS m(role, text, meta, ord)`,
+        [
+          session.id,
+          session.secretHash,
+          session.channel,
+          session.locale,
+          JSON.stringify(session.state),
+          session.engine,
+          ...messageParams(messages),
+        ],
+      );
+    },
+
+    /**
+     * Appends messages and saves the new state if the session is still at expectedVersion. Returns
+     * false when another turn got there first (the caller reloads and retries).
+     */
+    async appendTurn(
+      sessionId: string,
+      expectedVersion: number,
+      update: { state: unknown; locale: string; engine: string },
+      messages: NewMessage[],
+    ): Promise<boolean> {
+      const rows = await db.query(
+        `WITH s AS (
+           UPDATE chat_sessions
+              SET state = $3::jsonb, locale = $4, engine = $5, version = version + 1,
+                  message_count = message_count + ${messages.length},
+                  status = 'active', end_reason = NULL, ended_at = NULL,
+                  last_activity_at = now(), updated_at = now()
+            WHERE id = $1 AND version = $2
+            RETURNING id
+         )
+         INSERT INTO chat_messages (session_id, role, text, meta, created_at)
+         SELECT s.id, m.role, m.text, m.meta, clock_timestamp() + make_interval(secs => m.ord / 1000.0)
+           FROM s, (VALUES ${MESSAGES_FROM(6, messages.length)}) AS m(role, text, meta, ord)
+         RETURNING id`,
+        [sessionId, expectedVersion, JSON.stringify(update.state), update.locale, update.engine, ...messageParams(messages)],
+      );
+      return rows.length > 0;
+    },
+
+    async listMessages(sessionId: string, limit = 500): Promise<StoredMessage[]> {
+      const rows = await db.query<{
+        id: string | number;
+        role: NewMessage['role'];
+        text: string;
+        meta: Record<string, unknown> | null;
+        created_at: Date | string;
+      }>(
+        `SELECT id, role, text, meta, created_at FROM chat_messages
+          WHERE session_id = $1 ORDER BY created_at, id LIMIT $2`,
+        [sessionId, limit],
+      );
+      return rows.map((r) => ({
+        id: String(r.id),
+        role: r.role,
+        text: r.text,
+        meta: r.meta,
+        createdAt: new Date(r.created_at),
+      }));
+    },
+
+    /** Creates the coming months' message partitions; returns how many were created. */
+    async ensurePartitions(monthsAhead: number): Promise<number> {
+      const [row] = await db.query<{ n: number }>(
+        "SELECT frontdesk_ensure_month_partitions('chat_messages', $1) AS n",
+        [monthsAhead],
+      );
+      return Number(row?.n ?? 0);
+    },
+  };
+}
+
+export type ChatRepository = ReturnType<typeof createChatRepository>;
