@@ -11,6 +11,7 @@ const run = (args) => {
 };
 
 run([path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json']);
-if (fs.existsSync(path.join(root, 'scripts', 'build-web.mjs'))) run([path.join(root, 'scripts', 'build-web.mjs')]);
+if (fs.existsSync(path.join(root, 'scripts', 'build-web.mjs')))
+  run([path.join(root, 'scripts', 'build-web.mjs')]);
 fs.mkdirSync(path.join(root, 'dist'), { recursive: true });
 fs.writeFileSync(path.join(root, 'dist', '.build-stamp'), new Date().toISOString());

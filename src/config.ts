@@ -48,16 +48,6 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
 
-const listOf = z
-  .string()
-  .optional()
-  .transform((v) =>
-    (v ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
-  );
-
 /** Values that appear in documentation and must never be accepted as real secrets in production. */
 export const PLACEHOLDER_SECRETS = ['change-me', 'changeme', 'secret', 'password', 'dev-secret', 'example'];
 
@@ -75,9 +65,7 @@ const envSchema = z.object({
       error: 'must be one of fatal, error, warn, info, debug, trace, silent',
     })
     .default('info'),
-  LOG_PRETTY: z
-    .enum(['auto', 'true', 'false'], { error: 'must be auto, true or false' })
-    .default('auto'),
+  LOG_PRETTY: z.enum(['auto', 'true', 'false'], { error: 'must be auto, true or false' }).default('auto'),
   DATABASE_URL: optionalUrl(['postgres:', 'postgresql:']),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_POOL_MAX: int(10, 1, 500),
@@ -97,6 +85,9 @@ const envSchema = z.object({
 });
 
 export type Env = z.input<typeof envSchema>;
+
+/** Every environment variable Frontdesk reads. */
+export const CONFIG_VARIABLES = Object.keys(envSchema.shape);
 
 export interface Config {
   env: 'development' | 'production' | 'test';
@@ -140,7 +131,11 @@ const DEVELOPMENT_SESSION_SECRET = 'frontdesk-development-only-session-secret-no
 function isWeakSecret(value: string | undefined): boolean {
   if (!value) return true;
   const lower = value.toLowerCase();
-  return value.length < 32 || PLACEHOLDER_SECRETS.some((p) => lower.includes(p)) || value === DEVELOPMENT_SESSION_SECRET;
+  return (
+    value.length < 32 ||
+    PLACEHOLDER_SECRETS.some((p) => lower.includes(p)) ||
+    value === DEVELOPMENT_SESSION_SECRET
+  );
 }
 
 /**
@@ -156,7 +151,8 @@ export function loadConfig(
     const problems = parsed.error.issues.map((issue) => {
       const key = String(issue.path[0] ?? '(environment)');
       const raw = source[key];
-      const shown = raw === undefined ? '' : ` (got ${JSON.stringify(raw.length > 60 ? `${raw.slice(0, 60)}…` : raw)})`;
+      const shown =
+        raw === undefined ? '' : ` (got ${JSON.stringify(raw.length > 60 ? `${raw.slice(0, 60)}…` : raw)})`;
       return `${key}: ${issue.message}${isSecretName(key) ? '' : shown}`;
     });
     throw new ConfigError(problems);
@@ -166,10 +162,14 @@ export function loadConfig(
   const problems: string[] = [];
   if (isProduction) {
     if (isWeakSecret(e.SESSION_SECRET)) {
-      problems.push('SESSION_SECRET: required in production: at least 32 random characters, not a placeholder');
+      problems.push(
+        'SESSION_SECRET: required in production: at least 32 random characters, not a placeholder',
+      );
     }
     if (isWeakSecret(e.METRICS_TOKEN)) {
-      problems.push('METRICS_TOKEN: required in production: at least 32 random characters, not a placeholder');
+      problems.push(
+        'METRICS_TOKEN: required in production: at least 32 random characters, not a placeholder',
+      );
     }
   }
   if (problems.length > 0) throw new ConfigError(problems);
@@ -191,7 +191,8 @@ export function loadConfig(
     },
     log: {
       level: e.LOG_LEVEL,
-      pretty: e.LOG_PRETTY === 'auto' ? !isProduction && Boolean(process.stdout.isTTY) : e.LOG_PRETTY === 'true',
+      pretty:
+        e.LOG_PRETTY === 'auto' ? !isProduction && Boolean(process.stdout.isTTY) : e.LOG_PRETTY === 'true',
     },
     database: {
       url: e.DATABASE_URL,

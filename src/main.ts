@@ -37,7 +37,8 @@ export function migrationsDir(config: Config): string {
 
 export async function startFrontdesk(config: Config, options: StartOptions = {}): Promise<Runtime> {
   const logger =
-    options.logger ?? createLogger({ level: config.log.level, pretty: config.log.pretty, service: config.serviceName });
+    options.logger ??
+    createLogger({ level: config.log.level, pretty: config.log.pretty, service: config.serviceName });
   const metrics = createMetrics();
   const db = await openDatabase(
     {
@@ -91,7 +92,10 @@ export async function startFrontdesk(config: Config, options: StartOptions = {})
         );
         const result = await Promise.race([app.close().then(() => 'closed' as const), timeout]);
         if (result === 'timeout') {
-          logger.warn({ timeoutMs: config.shutdownTimeoutMs }, 'in-flight requests did not finish in time; closing');
+          logger.warn(
+            { timeoutMs: config.shutdownTimeoutMs },
+            'in-flight requests did not finish in time; closing',
+          );
           app.server.closeAllConnections();
         }
         await closeDependencies();

@@ -15,7 +15,11 @@ export interface ErrorBody {
 }
 
 const FASTIFY_CODES: Record<string, { code: string; status: number; message: string }> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'payload_too_large', status: 413, message: 'The request body is too large.' },
+  FST_ERR_CTP_BODY_TOO_LARGE: {
+    code: 'payload_too_large',
+    status: 413,
+    message: 'The request body is too large.',
+  },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: {
     code: 'unsupported_media_type',
     status: 415,
@@ -31,10 +35,18 @@ const FASTIFY_CODES: Record<string, { code: string; status: number; message: str
     status: 400,
     message: 'The request body is empty; a JSON document was expected.',
   },
-  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'invalid_json', status: 400, message: 'The request body is not valid JSON.' },
+  FST_ERR_CTP_INVALID_JSON_BODY: {
+    code: 'invalid_json',
+    status: 400,
+    message: 'The request body is not valid JSON.',
+  },
 };
 
-export function sendError(reply: FastifyReply, status: number, body: Omit<ErrorBody, 'requestId'>): FastifyReply {
+export function sendError(
+  reply: FastifyReply,
+  status: number,
+  body: Omit<ErrorBody, 'requestId'>,
+): FastifyReply {
   return reply
     .code(status)
     .type('application/json; charset=utf-8')

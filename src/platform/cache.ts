@@ -142,7 +142,11 @@ export function createCache(settings: CacheSettings, logger: Logger, metrics: Me
   }
 
   return {
-    get: (k) => attempt(() => redis.get(k), () => memory.get(k)),
+    get: (k) =>
+      attempt(
+        () => redis.get(k),
+        () => memory.get(k),
+      ),
     set: (k, v, t) =>
       attempt(
         async () => {

@@ -8,7 +8,13 @@ describe('personal data masking', () => {
   });
 
   it('masks Polish phone numbers in their usual formats', () => {
-    for (const phone of ['+48 600 100 200', '600-100-200', '600100200', '0048 600 100 200', '(22) 123 45 67']) {
+    for (const phone of [
+      '+48 600 100 200',
+      '600-100-200',
+      '600100200',
+      '0048 600 100 200',
+      '(22) 123 45 67',
+    ]) {
       const masked = maskText(`tel. ${phone}`);
       expect(masked).not.toMatch(/\d{3}/);
       expect(masked).toContain('***');

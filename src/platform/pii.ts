@@ -28,7 +28,10 @@ const PERSONAL_KEYS = new Set([
 const SECRET_KEYS = /pass(word)?|secret|token|authorization|cookie|api[-_]?key|credential/i;
 
 export function maskEmail(email: string): string {
-  return email.replace(EMAIL, (_m, first: string, domainFirst: string, tld: string) => `${first}***@${domainFirst}***.${tld}`);
+  return email.replace(
+    EMAIL,
+    (_m, first: string, domainFirst: string, tld: string) => `${first}***@${domainFirst}***.${tld}`,
+  );
 }
 
 function maskPhoneMatch(match: string): string {
@@ -62,7 +65,8 @@ export function maskPersonalData(value: unknown, depth = 0): unknown {
     for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
       const lower = key.toLowerCase();
       if (SECRET_KEYS.test(key)) out[key] = '[redacted]';
-      else if (typeof v === 'string' && /name$/.test(lower) && PERSONAL_KEYS.has(lower)) out[key] = maskName(v);
+      else if (typeof v === 'string' && /name$/.test(lower) && PERSONAL_KEYS.has(lower))
+        out[key] = maskName(v);
       else if (typeof v === 'string' && PERSONAL_KEYS.has(lower)) out[key] = `[${v.length} chars]`;
       else out[key] = maskPersonalData(v, depth + 1);
     }

@@ -1,5 +1,7 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../../src/config.js';
 
 const STRONG = 'k3Jx9vQ2mZp7Lr4Tw8Yb6Nc1Hd5Fg0Sa';
 
@@ -26,7 +28,10 @@ describe('configuration', () => {
   it('lists every bad variable in one readable message', () => {
     let message = '';
     try {
-      loadConfig({ PORT: 'abc', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x', MIGRATE_ON_START: 'maybe' }, '/x');
+      loadConfig(
+        { PORT: 'abc', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x', MIGRATE_ON_START: 'maybe' },
+        '/x',
+      );
     } catch (err) {
       message = (err as Error).message;
     }
@@ -46,15 +51,34 @@ describe('configuration', () => {
   it('refuses missing or placeholder secrets in production', () => {
     const problems = problemsOf({ NODE_ENV: 'production' });
     expect(problems.map((p) => p.split(':')[0])).toEqual(['SESSION_SECRET', 'METRICS_TOKEN']);
-    expect(problemsOf({ NODE_ENV: 'production', SESSION_SECRET: 'change-me', METRICS_TOKEN: STRONG })).toHaveLength(1);
-    expect(problemsOf({ NODE_ENV: 'production', SESSION_SECRET: 'short', METRICS_TOKEN: STRONG })).toHaveLength(1);
-    expect(problemsOf({ NODE_ENV: 'production', SESSION_SECRET: STRONG, METRICS_TOKEN: `${STRONG}x` })).toEqual([]);
+    expect(
+      problemsOf({ NODE_ENV: 'production', SESSION_SECRET: 'change-me', METRICS_TOKEN: STRONG }),
+    ).toHaveLength(1);
+    expect(
+      problemsOf({ NODE_ENV: 'production', SESSION_SECRET: 'short', METRICS_TOKEN: STRONG }),
+    ).toHaveLength(1);
+    expect(
+      problemsOf({ NODE_ENV: 'production', SESSION_SECRET: STRONG, METRICS_TOKEN: `${STRONG}x` }),
+    ).toEqual([]);
   });
 
   it('listens on all interfaces only in production unless HOST says otherwise', () => {
     expect(loadConfig({}, '/x').http.host).toBe('127.0.0.1');
-    const prod = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: STRONG, METRICS_TOKEN: `${STRONG}y` }, '/x');
+    const prod = loadConfig(
+      { NODE_ENV: 'production', SESSION_SECRET: STRONG, METRICS_TOKEN: `${STRONG}y` },
+      '/x',
+    );
     expect(prod.http.host).toBe('0.0.0.0');
     expect(loadConfig({ HOST: '::' }, '/x').http.host).toBe('::');
+  });
+
+  it('documents every variable in .env.example and docs/configuration.md', () => {
+    const root = path.resolve(import.meta.dirname, '..', '..');
+    const example = fs.readFileSync(path.join(root, '.env.example'), 'utf8');
+    const docs = fs.readFileSync(path.join(root, 'docs', 'configuration.md'), 'utf8');
+    for (const name of CONFIG_VARIABLES) {
+      expect(example, name).toMatch(new RegExp(`^${name}=`, 'm'));
+      expect(docs, name).toContain(`\`${name}\``);
+    }
   });
 });

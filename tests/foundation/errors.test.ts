@@ -26,7 +26,12 @@ let app: App;
 let logText = '';
 
 beforeAll(async () => {
-  const config = loadConfig({ NODE_ENV: 'test', BODY_LIMIT_BYTES: '2048', JSON_MAX_DEPTH: '4', JSON_MAX_KEYS: '5' });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    BODY_LIMIT_BYTES: '2048',
+    JSON_MAX_DEPTH: '4',
+    JSON_MAX_KEYS: '5',
+  });
   const destination = new Writable({
     write(chunk, _e, cb) {
       logText += String(chunk);
@@ -45,7 +50,7 @@ beforeAll(async () => {
           throw make();
         });
         r.get('/api/v1/test/crash', async () => {
-          const err = new Error('duplicate key: SELECT * FROM users WHERE password = \'hunter2\'');
+          const err = new Error("duplicate key: SELECT * FROM users WHERE password = 'hunter2'");
           throw err;
         });
         r.post(
@@ -67,7 +72,11 @@ describe('error layer', () => {
   it.each(cases.map((c, i) => [c[0], i, c[2], c[3]] as const))(
     '%s → %i %s',
     async (_name, index, status, code) => {
-      const res = await app.inject({ method: 'GET', url: `/api/v1/test/error/${index}`, headers: { 'x-request-id': `t-${index}` } });
+      const res = await app.inject({
+        method: 'GET',
+        url: `/api/v1/test/error/${index}`,
+        headers: { 'x-request-id': `t-${index}` },
+      });
       expect(res.statusCode).toBe(status);
       const body = res.json();
       expect(body.error).toBe(code);
@@ -100,7 +109,11 @@ describe('error layer', () => {
   });
 
   it('answers schema failures with 400 validation_failed and details', async () => {
-    const res = await app.inject({ method: 'POST', url: '/api/v1/test/echo', payload: { name: 'A', extra: 1 } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/test/echo',
+      payload: { name: 'A', extra: 1 },
+    });
     expect(res.statusCode).toBe(400);
     const body = res.json();
     expect(body.error).toBe('validation_failed');
@@ -109,7 +122,11 @@ describe('error layer', () => {
   });
 
   it('answers oversized bodies with 413 and wrong content types with 415', async () => {
-    const big = await app.inject({ method: 'POST', url: '/api/v1/test/echo', payload: { name: 'x'.repeat(5000) } });
+    const big = await app.inject({
+      method: 'POST',
+      url: '/api/v1/test/echo',
+      payload: { name: 'x'.repeat(5000) },
+    });
     expect(big.statusCode).toBe(413);
     expect(big.json().error).toBe('payload_too_large');
     const xml = await app.inject({
@@ -131,7 +148,11 @@ describe('error layer', () => {
     });
     expect(deep.statusCode).toBe(400);
     expect(deep.json().error).toBe('json_too_complex');
-    const wide = await app.inject({ method: 'POST', url: '/api/v1/test/echo', payload: { a: 1, b: 2, c: 3, d: 4, e: 5, f: 6 } });
+    const wide = await app.inject({
+      method: 'POST',
+      url: '/api/v1/test/echo',
+      payload: { a: 1, b: 2, c: 3, d: 4, e: 5, f: 6 },
+    });
     expect(wide.json().error).toBe('json_too_complex');
     const proto = await app.inject({
       method: 'POST',
@@ -152,21 +173,30 @@ describe('error layer', () => {
 
 describe('request ids', () => {
   it('keeps a sane incoming id and puts it on the response and the log line', async () => {
-    const res = await app.inject({ method: 'GET', url: '/api/v1/nope', headers: { 'x-request-id': 'abc.DEF_123-x' } });
+    const res = await app.inject({
+      method: 'GET',
+      url: '/api/v1/nope',
+      headers: { 'x-request-id': 'abc.DEF_123-x' },
+    });
     expect(res.headers['x-request-id']).toBe('abc.DEF_123-x');
     expect(res.json().requestId).toBe('abc.DEF_123-x');
-    const line = logText.split('\n').find((l) => l.includes('"requestId":"abc.DEF_123-x"') && l.includes('request completed'));
+    const line = logText
+      .split('\n')
+      .find((l) => l.includes('"requestId":"abc.DEF_123-x"') && l.includes('request completed'));
     expect(line).toBeDefined();
     expect(JSON.parse(line!)).toMatchObject({ method: 'GET', status: 404, service: 'test' });
   });
 
-  it.each([['x'.repeat(129)], ['has space'], ['<script>'], ['a/b'], ['']])('replaces an unsafe id %#', async (bad) => {
-    const res = await app.inject({ method: 'GET', url: '/api/v1/nope', headers: { 'x-request-id': bad } });
-    const id = res.headers['x-request-id'];
-    expect(id).not.toBe(bad);
-    expect(id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(res.json().requestId).toBe(id);
-  });
+  it.each([['x'.repeat(129)], ['has space'], ['<script>'], ['a/b'], ['']])(
+    'replaces an unsafe id %#',
+    async (bad) => {
+      const res = await app.inject({ method: 'GET', url: '/api/v1/nope', headers: { 'x-request-id': bad } });
+      const id = res.headers['x-request-id'];
+      expect(id).not.toBe(bad);
+      expect(id).toMatch(/^[0-9a-f-]{36}$/);
+      expect(res.json().requestId).toBe(id);
+    },
+  );
 
   it('generates an id when none is sent', async () => {
     const a = await app.inject({ method: 'GET', url: '/api/v1/nope' });

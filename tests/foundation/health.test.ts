@@ -41,7 +41,10 @@ describe.each(databaseTargets())('health on %s database', (database) => {
   });
 
   it('stays ready with "redis": "degraded" when the configured Redis is down', async () => {
-    server = await startTestServer({ database, env: { REDIS_URL: `redis://127.0.0.1:${await closedPort()}` } });
+    server = await startTestServer({
+      database,
+      env: { REDIS_URL: `redis://127.0.0.1:${await closedPort()}` },
+    });
     const res = await fetch(`${server.url}/health/ready`);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ status: 'ready', database: 'up', redis: 'degraded' });
@@ -59,28 +62,35 @@ describe('readiness when the database goes down', () => {
     expect(live.status).toBe(200);
   });
 
-  it.runIf(Boolean(process.env.TEST_DATABASE_URL))('server: 503 while unreachable, 200 when it returns', async () => {
-    const db = await freshServerDatabase();
-    const target = new URL(db.url);
-    const proxy = await startTcpProxy(target.hostname, Number(target.port || 5432));
-    try {
-      server = await startTestServer({ env: { DATABASE_URL: proxy.url(db.url) }, database: 'embedded', dataDir: '/nonexistent' });
-      expect((await fetch(`${server.url}/health/ready`)).status).toBe(200);
-      await proxy.cut();
-      const down = await fetch(`${server.url}/health/ready`);
-      expect(down.status).toBe(503);
-      expect(await down.json()).toMatchObject({ database: 'down' });
-      await proxy.restore();
-      const back = await waitFor(
-        () => fetch(`${server!.url}/health/ready`).then((r) => r.status),
-        (s) => s === 200,
-      );
-      expect(back).toBe(200);
-    } finally {
-      await server?.close();
-      server = undefined;
-      await proxy.close();
-      await db.drop();
-    }
-  });
+  it.runIf(Boolean(process.env.TEST_DATABASE_URL))(
+    'server: 503 while unreachable, 200 when it returns',
+    async () => {
+      const db = await freshServerDatabase();
+      const target = new URL(db.url);
+      const proxy = await startTcpProxy(target.hostname, Number(target.port || 5432));
+      try {
+        server = await startTestServer({
+          env: { DATABASE_URL: proxy.url(db.url) },
+          database: 'embedded',
+          dataDir: '/nonexistent',
+        });
+        expect((await fetch(`${server.url}/health/ready`)).status).toBe(200);
+        await proxy.cut();
+        const down = await fetch(`${server.url}/health/ready`);
+        expect(down.status).toBe(503);
+        expect(await down.json()).toMatchObject({ database: 'down' });
+        await proxy.restore();
+        const back = await waitFor(
+          () => fetch(`${server!.url}/health/ready`).then((r) => r.status),
+          (s) => s === 200,
+        );
+        expect(back).toBe(200);
+      } finally {
+        await server?.close();
+        server = undefined;
+        await proxy.close();
+        await db.drop();
+      }
+    },
+  );
 });

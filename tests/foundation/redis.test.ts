@@ -26,7 +26,9 @@ describe.runIf(Boolean(REDIS))('Redis as an optional dependency', () => {
   it('falls back when Redis goes down, warns once, and uses Redis again when it returns', async () => {
     const target = new URL(REDIS!);
     proxy = await startTcpProxy(target.hostname, Number(target.port || 6379));
-    server = await startTestServer({ env: { REDIS_URL: proxy.url(REDIS!), REDIS_KEY_PREFIX: `t${Date.now()}:` } });
+    server = await startTestServer({
+      env: { REDIS_URL: proxy.url(REDIS!), REDIS_KEY_PREFIX: `t${Date.now()}:` },
+    });
     const { cache } = server.runtime;
     const ready = async () => (await (await fetch(`${server!.url}/health/ready`)).json()).redis as string;
 
@@ -50,7 +52,9 @@ describe.runIf(Boolean(REDIS))('Redis as an optional dependency', () => {
     expect(await cache.get('greeting')).toBe('hello');
     expect(await ready()).toBe('up');
 
-    const warnings = server.logs.filter((l) => l.level === 'warn' && String(l.msg).includes('Redis is unreachable'));
+    const warnings = server.logs.filter(
+      (l) => l.level === 'warn' && String(l.msg).includes('Redis is unreachable'),
+    );
     expect(warnings).toHaveLength(1);
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     expect(metrics).toMatch(/frontdesk_redis_up 1/);

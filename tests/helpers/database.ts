@@ -37,7 +37,10 @@ export async function freshEmbeddedDataDir(): Promise<string> {
       name text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
     for (const m of readMigrations(MIGRATIONS)) {
       await db.exec(m.sql);
-      await db.query('INSERT INTO frontdesk_migrations (name, checksum) VALUES ($1, $2)', [m.name, m.checksum]);
+      await db.query('INSERT INTO frontdesk_migrations (name, checksum) VALUES ($1, $2)', [
+        m.name,
+        m.checksum,
+      ]);
     }
     await db.close();
     fs.writeFileSync(path.join(building, 'ready'), '');

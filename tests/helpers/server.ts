@@ -67,7 +67,12 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       cb();
     },
   });
-  const logger = createLogger({ level: config.log.level, pretty: false, service: 'frontdesk-test', destination });
+  const logger = createLogger({
+    level: config.log.level,
+    pretty: false,
+    service: 'frontdesk-test',
+    destination,
+  });
   const runtime = await startFrontdesk(config, { logger });
   return {
     url: runtime.url,

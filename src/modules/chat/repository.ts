@@ -69,7 +69,14 @@ export function createChatRepository(db: Database) {
 
     /** Creates a session together with its first messages, atomically. */
     async createSessionWithMessages(
-      session: { id: string; secretHash: string; channel: string; locale: string; state: unknown; engine: string },
+      session: {
+        id: string;
+        secretHash: string;
+        channel: string;
+        locale: string;
+        state: unknown;
+        engine: string;
+      },
       messages: NewMessage[],
     ): Promise<void> {
       await db.query(
@@ -117,7 +124,14 @@ export function createChatRepository(db: Database) {
          SELECT s.id, m.role, m.text, m.meta, clock_timestamp() + make_interval(secs => m.ord / 1000.0)
            FROM s, (VALUES ${MESSAGES_FROM(6, messages.length)}) AS m(role, text, meta, ord)
          RETURNING id`,
-        [sessionId, expectedVersion, JSON.stringify(update.state), update.locale, update.engine, ...messageParams(messages)],
+        [
+          sessionId,
+          expectedVersion,
+          JSON.stringify(update.state),
+          update.locale,
+          update.engine,
+          ...messageParams(messages),
+        ],
       );
       return rows.length > 0;
     },

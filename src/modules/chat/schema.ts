@@ -23,11 +23,20 @@ export const replySchema = z.object({
 
 export const chatResponseSchema = z.object({
   sessionId: z.string(),
-  sessionSecret: z.string().optional().describe('Returned once, when the session is created; keep it to continue'),
+  sessionSecret: z
+    .string()
+    .optional()
+    .describe('Returned once, when the session is created; keep it to continue'),
   locale: localeSchema,
   reply: replySchema,
   quote: z
-    .object({ packageId: z.string(), areaM2: z.number(), min: z.number(), max: z.number(), currency: z.string() })
+    .object({
+      packageId: z.string(),
+      areaM2: z.number(),
+      min: z.number(),
+      max: z.number(),
+      currency: z.string(),
+    })
     .optional(),
   handoff: z.object({ reason: z.string() }).optional(),
 });

@@ -39,7 +39,11 @@ export interface ChatTurnRequest {
 
 const MAX_VERSION_RETRIES = 5;
 
-export function createChatService(deps: { repository: ChatRepository; assistant: Assistant; metrics: Metrics }) {
+export function createChatService(deps: {
+  repository: ChatRepository;
+  assistant: Assistant;
+  metrics: Metrics;
+}) {
   const { repository, assistant, metrics } = deps;
 
   async function startConversation(req: ChatTurnRequest): Promise<ChatResponse> {
@@ -48,7 +52,14 @@ export function createChatService(deps: { repository: ChatRepository; assistant:
     const secret = crypto.randomBytes(32).toString('base64url');
     const channel = req.channel ?? 'web';
     await repository.createSessionWithMessages(
-      { id, secretHash: hashSecret(secret), channel, locale: turn.locale, state: turn.state, engine: turn.engine },
+      {
+        id,
+        secretHash: hashSecret(secret),
+        channel,
+        locale: turn.locale,
+        state: turn.state,
+        engine: turn.engine,
+      },
       turnMessages(req.message, turn),
     );
     metrics.conversationsStarted.inc({ channel });
@@ -82,7 +93,9 @@ export function createChatService(deps: { repository: ChatRepository; assistant:
   return {
     /** Answers one customer message, creating the conversation when no session is given. */
     async handleMessage(req: ChatTurnRequest): Promise<ChatResponse> {
-      return req.sessionId ? continueConversation({ ...req, sessionId: req.sessionId }) : startConversation(req);
+      return req.sessionId
+        ? continueConversation({ ...req, sessionId: req.sessionId })
+        : startConversation(req);
     },
 
     /** The visitor's own transcript; needs the session's secret. */

@@ -15,7 +15,9 @@ export const chatSessions = pgTable(
     status: text('status').notNull().default('active'),
     endReason: text('end_reason'),
     engine: text('engine').notNull().default('offline'),
-    state: jsonb('state').notNull().default(sql`'{}'::jsonb`),
+    state: jsonb('state')
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     messageCount: integer('message_count').notNull().default(0),
     /** Optimistic-concurrency version: every turn writes with the version it read. */
     version: integer('version').notNull().default(0),

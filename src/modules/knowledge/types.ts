@@ -1,7 +1,9 @@
 /** The shape of the business's knowledge base, shared by the knowledge service and the assistant. */
 
-export type Locale = 'pl' | 'en';
-export const LOCALES: readonly Locale[] = ['pl', 'en'];
+import type { Locale } from '../../lang/locale.js';
+
+export type { Locale };
+export { LOCALES } from '../../lang/locale.js';
 
 export type Localized<T = string> = Record<Locale, T>;
 

@@ -17,7 +17,8 @@ export function createHealthService(deps: { db: Database; cache: Cache; expected
       let database: Readiness['database'] = 'up';
       try {
         await withTimeout(deps.db.ping(), 2_000);
-        if (!(await withTimeout(isMigrated(deps.db, deps.expectedMigrations), 2_000))) database = 'not_migrated';
+        if (!(await withTimeout(isMigrated(deps.db, deps.expectedMigrations), 2_000)))
+          database = 'not_migrated';
       } catch {
         database = 'down';
       }

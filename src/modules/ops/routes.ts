@@ -55,7 +55,9 @@ export function opsRoutes(deps: {
     );
     r.get(
       '/metrics',
-      { schema: { tags: ['ops'], summary: 'Prometheus metrics (Bearer METRICS_TOKEN when set)', hide: false } },
+      {
+        schema: { tags: ['ops'], summary: 'Prometheus metrics (Bearer METRICS_TOKEN when set)', hide: false },
+      },
       async (request, reply) => {
         if (deps.metricsToken) {
           const header = request.headers.authorization ?? '';

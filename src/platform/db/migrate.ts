@@ -45,9 +45,11 @@ export async function migrate(
         applied_at timestamptz NOT NULL DEFAULT now()
       )`);
       const done = new Map(
-        (await conn.query<{ name: string; checksum: string }>('SELECT name, checksum FROM frontdesk_migrations')).map(
-          (r) => [r.name, r.checksum],
-        ),
+        (
+          await conn.query<{ name: string; checksum: string }>(
+            'SELECT name, checksum FROM frontdesk_migrations',
+          )
+        ).map((r) => [r.name, r.checksum]),
       );
       const applied: string[] = [];
       for (const file of files) {
@@ -71,7 +73,9 @@ export async function migrate(
           await conn.exec('COMMIT');
         } catch (err) {
           await conn.exec('ROLLBACK').catch(() => undefined);
-          throw new MigrationError(`migration ${file.name} failed: ${(err as Error).message}`, { cause: err });
+          throw new MigrationError(`migration ${file.name} failed: ${(err as Error).message}`, {
+            cause: err,
+          });
         }
         applied.push(file.name);
         logger.info({ migration: file.name, ms: Date.now() - started }, 'migration applied');
@@ -85,7 +89,9 @@ export async function migrate(
 
 /** True when every migration file has been applied. */
 export async function isMigrated(db: Database, expected: number): Promise<boolean> {
-  const [table] = await db.query<{ t: string | null }>("SELECT to_regclass('frontdesk_migrations')::text AS t");
+  const [table] = await db.query<{ t: string | null }>(
+    "SELECT to_regclass('frontdesk_migrations')::text AS t",
+  );
   if (!table?.t) return expected === 0;
   const rows = await db.query<{ n: string | number }>('SELECT count(*) AS n FROM frontdesk_migrations');
   return Number(rows[0]?.n ?? 0) >= expected;

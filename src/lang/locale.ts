@@ -1,0 +1,3 @@
+/** The languages Frontdesk speaks with customers. */
+export type Locale = 'pl' | 'en';
+export const LOCALES: readonly Locale[] = ['pl', 'en'];
