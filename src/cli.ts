@@ -4,6 +4,7 @@ import { migrationsDir, startFrontdesk } from './main.js';
 import { openDatabase } from './platform/db/database.js';
 import { migrate } from './platform/db/migrate.js';
 import { createLogger, type Logger } from './platform/logger.js';
+import { runAdminCommand } from './modules/auth/admin-command.js';
 
 const USAGE = `Usage: frontdesk <command>
 
@@ -11,6 +12,7 @@ Commands:
   serve      run the HTTP API, web apps and background work (npm start)
   migrate    apply database migrations and exit
   seed       load the demo data (knowledge base is read from KNOWLEDGE_DIR) and exit
+  admin      staff accounts: admin create-user …, admin setup-link (frontdesk admin help)
   help       show this help
 
 Configuration comes from environment variables: see .env.example and docs/configuration.md.`;
@@ -86,6 +88,12 @@ export async function main(argv: string[]): Promise<number> {
     case 'seed':
       await seed(config);
       return 0;
+    case 'admin':
+      return runAdminCommand(config, argv.slice(1), {
+        stdin: process.stdin,
+        stdout: process.stdout,
+        stderr: process.stderr,
+      });
     default:
       console.error(`Unknown command "${command}".\n\n${USAGE}`);
       return 2;

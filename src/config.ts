@@ -82,6 +82,14 @@ const envSchema = z.object({
   KNOWLEDGE_DIR: z.string().min(1).default('./knowledge'),
   KNOWLEDGE_WATCH: bool(true),
   CHAT_MESSAGE_MAX_CHARS: int(4000, 1, 100_000),
+  AUTH_SESSION_TTL_SECONDS: int(43_200, 1, 2_592_000),
+  AUTH_SESSION_IDLE_SECONDS: int(3_600, 1, 2_592_000),
+  AUTH_SESSION_ROTATE_SECONDS: int(900, 1, 86_400),
+  AUTH_LOGIN_MAX_FAILURES: int(5, 1, 1_000),
+  AUTH_LOGIN_MAX_FAILURES_PER_IP: int(20, 1, 100_000),
+  AUTH_LOGIN_LOCK_SECONDS: int(900, 1, 86_400),
+  AUTH_LOGIN_DELAY_MS: int(250, 0, 60_000),
+  AUTH_LOGIN_DELAY_MAX_MS: int(4_000, 0, 60_000),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -115,6 +123,19 @@ export interface Config {
   secrets: { session: string; metricsToken: string | undefined };
   knowledge: { dir: string; watch: boolean };
   chat: { messageMaxChars: number };
+  auth: {
+    /** Absolute lifetime of a staff session. */
+    sessionTtlSeconds: number;
+    /** A session unused for this long ends. */
+    sessionIdleSeconds: number;
+    /** A session in use gets a new id this often. */
+    sessionRotateSeconds: number;
+    loginMaxFailures: number;
+    loginMaxFailuresPerIp: number;
+    loginLockSeconds: number;
+    loginDelayMs: number;
+    loginDelayMaxMs: number;
+  };
   /** Absolute path of the project root (where package.json, knowledge/, migrations/ live). */
   rootDir: string;
 }
@@ -206,6 +227,16 @@ export function loadConfig(
     secrets: { session: e.SESSION_SECRET ?? DEVELOPMENT_SESSION_SECRET, metricsToken: e.METRICS_TOKEN },
     knowledge: { dir: resolve(e.KNOWLEDGE_DIR), watch: e.KNOWLEDGE_WATCH },
     chat: { messageMaxChars: e.CHAT_MESSAGE_MAX_CHARS },
+    auth: {
+      sessionTtlSeconds: e.AUTH_SESSION_TTL_SECONDS,
+      sessionIdleSeconds: e.AUTH_SESSION_IDLE_SECONDS,
+      sessionRotateSeconds: e.AUTH_SESSION_ROTATE_SECONDS,
+      loginMaxFailures: e.AUTH_LOGIN_MAX_FAILURES,
+      loginMaxFailuresPerIp: e.AUTH_LOGIN_MAX_FAILURES_PER_IP,
+      loginLockSeconds: e.AUTH_LOGIN_LOCK_SECONDS,
+      loginDelayMs: e.AUTH_LOGIN_DELAY_MS,
+      loginDelayMaxMs: e.AUTH_LOGIN_DELAY_MAX_MS,
+    },
     rootDir,
   };
 }

@@ -41,8 +41,8 @@ export function words(text: string): string[] {
 
 /** Removes control characters (except tab and newline) and zero-width characters. */
 export function stripInvisible(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(
+    // eslint-disable-next-line no-control-regex
     /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B-\u200F\u2028-\u202E\u2060-\u206F\uFEFF]/g,
     '',
   );

@@ -30,7 +30,7 @@ describe.runIf(Boolean(REDIS))('Redis as an optional dependency', () => {
       env: { REDIS_URL: proxy.url(REDIS!), REDIS_KEY_PREFIX: `t${Date.now()}:` },
     });
     const { cache } = server.runtime;
-    const ready = async () => (await (await fetch(`${server!.url}/health/ready`)).json()).redis as string;
+    const ready = async () => ((await (await fetch(`${server!.url}/health/ready`)).json()) as { redis: string }).redis;
 
     expect(await eventually(async () => cache.status() === 'up')).toBe(true);
     await cache.set('greeting', 'hello', 60);
@@ -45,7 +45,7 @@ describe.runIf(Boolean(REDIS))('Redis as an optional dependency', () => {
     expect(await cache.incr('counter', 60)).toBe(1);
     const res = await fetch(`${server.url}/health/ready`);
     expect(res.status).toBe(200);
-    expect((await res.json()).redis).toBe('degraded');
+    expect(((await res.json()) as { redis: string }).redis).toBe('degraded');
 
     await proxy.restore();
     expect(await eventually(async () => cache.status() === 'up')).toBe(true);

@@ -23,6 +23,17 @@ export interface AssistantTurnInput {
   localeHint?: Locale;
 }
 
+/** What the customer has told us so far (the assistant keeps it in its state). */
+export interface CustomerDetails {
+  firstName: string | null;
+  email: string | null;
+  phone: string | null;
+  city: string | null;
+  areaM2: number | null;
+  packageId: string | null;
+  budgetPln: number | null;
+}
+
 export interface AssistantTurn {
   text: string;
   suggestions: string[];
@@ -32,6 +43,10 @@ export interface AssistantTurn {
   quote?: AssistantQuote;
   actions: AssistantAction[];
   engine: string;
+  details: CustomerDetails;
+  consent: { processing: boolean | null; marketing: boolean | null };
+  /** The customer's city is one the business serves. */
+  inServiceArea: boolean;
 }
 
 export interface Assistant {

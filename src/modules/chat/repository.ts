@@ -1,5 +1,5 @@
 /** Storage of chat sessions and messages. Each turn is written in one atomic statement. */
-import type { Database } from '../../platform/db/database.js';
+import type { QueryRunner } from '../../platform/db/database.js';
 
 export interface SessionRow {
   id: string;
@@ -37,7 +37,7 @@ function messageParams(messages: NewMessage[]): unknown[] {
   return messages.flatMap((m) => [m.role, m.text, m.meta ? JSON.stringify(m.meta) : null]);
 }
 
-export function createChatRepository(db: Database) {
+export function createChatRepository(db: QueryRunner) {
   return {
     async findSession(id: string): Promise<SessionRow | undefined> {
       const [row] = await db.query<{

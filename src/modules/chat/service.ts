@@ -1,10 +1,12 @@
 /** Conversations: sessions, turns and transcripts. */
 import crypto from 'node:crypto';
 import { NotFoundError } from '../../http/errors.js';
+import type { Database, QueryRunner } from '../../platform/db/database.js';
 import type { Metrics } from '../../platform/metrics.js';
-import type { Assistant } from '../assistant/port.js';
+import type { Assistant, AssistantTurn } from '../assistant/port.js';
+import type { LeadService } from '../leads/service.js';
 import type { Locale } from '../knowledge/types.js';
-import type { ChatRepository, NewMessage } from './repository.js';
+import { createChatRepository, type NewMessage, type SessionRow } from './repository.js';
 import type { ChatResponse, Transcript } from './schema.js';
 
 export class SessionNotFoundError extends NotFoundError {
@@ -38,13 +40,61 @@ export interface ChatTurnRequest {
 }
 
 const MAX_VERSION_RETRIES = 5;
+const SESSION_CACHE_SIZE = 20_000;
+
+/**
+ * Recently used sessions, so a turn needs one database statement instead of two. An entry may be
+ * stale (another replica wrote a turn or changed the session): the versioned write then fails, the
+ * entry is dropped and the session is read again. The database stays the source of truth.
+ */
+class SessionCache {
+  private readonly map = new Map<string, SessionRow>();
+  get(id: string): SessionRow | undefined {
+    const row = this.map.get(id);
+    if (row) {
+      this.map.delete(id);
+      this.map.set(id, row);
+    }
+    return row;
+  }
+  set(row: SessionRow): void {
+    this.map.delete(row.id);
+    this.map.set(row.id, row);
+    if (this.map.size > SESSION_CACHE_SIZE) this.map.delete(this.map.keys().next().value as string);
+  }
+  delete(id: string): void {
+    this.map.delete(id);
+  }
+}
 
 export function createChatService(deps: {
-  repository: ChatRepository;
+  db: Database;
   assistant: Assistant;
+  leads: LeadService;
   metrics: Metrics;
 }) {
-  const { repository, assistant, metrics } = deps;
+  const { db, assistant, leads, metrics } = deps;
+  const repository = createChatRepository(db);
+  const sessions = new SessionCache();
+
+  /** Side effects of a turn that must commit together with it (today: the lead). */
+  async function applyActions(tx: QueryRunner, sessionId: string, turn: AssistantTurn): Promise<void> {
+    if (!turn.actions.some((a) => a.type === 'save_lead') || turn.consent.processing !== true) return;
+    await leads.saveFromConversation(
+      {
+        sessionId,
+        locale: turn.locale,
+        details: turn.details,
+        marketingConsent: turn.consent.marketing === true,
+        quote: turn.quote ?? null,
+        inServiceArea: turn.inServiceArea,
+        bookingRequested: turn.intent === 'booking',
+      },
+      tx,
+    );
+  }
+
+  const needsTransaction = (turn: AssistantTurn) => turn.actions.some((a) => a.type === 'save_lead');
 
   async function startConversation(req: ChatTurnRequest): Promise<ChatResponse> {
     const turn = await assistant.respond({ message: req.message, state: null, localeHint: req.locale });
@@ -69,23 +119,41 @@ export function createChatService(deps: {
 
   async function continueConversation(req: ChatTurnRequest & { sessionId: string }): Promise<ChatResponse> {
     for (let attempt = 0; attempt < MAX_VERSION_RETRIES; attempt++) {
-      const session = await repository.findSession(req.sessionId);
+      const session =
+        (attempt === 0 && sessions.get(req.sessionId)) || (await repository.findSession(req.sessionId));
       if (!session || !secretMatches(req.sessionSecret, session.secretHash)) throw new SessionNotFoundError();
       const turn = await assistant.respond({
         message: req.message,
         state: session.state,
         localeHint: req.locale,
       });
-      const saved = await repository.appendTurn(
-        session.id,
-        session.version,
-        { state: turn.state, locale: turn.locale, engine: turn.engine },
-        turnMessages(req.message, turn),
-      );
+      const update = { state: turn.state, locale: turn.locale, engine: turn.engine };
+      const messages = turnMessages(req.message, turn);
+      const saved = needsTransaction(turn)
+        ? await db.transaction(async (tx) => {
+            const ok = await createChatRepository(tx).appendTurn(
+              session.id,
+              session.version,
+              update,
+              messages,
+            );
+            if (ok) await applyActions(tx, session.id, turn);
+            return ok;
+          })
+        : await repository.appendTurn(session.id, session.version, update, messages);
       if (saved) {
+        sessions.set({
+          ...session,
+          state: turn.state,
+          locale: turn.locale,
+          status: 'active',
+          version: session.version + 1,
+          messageCount: session.messageCount + 2,
+        });
         metrics.chatTurns.inc({ engine: turn.engine, channel: session.channel });
         return toResponse(session.id, turn);
       }
+      sessions.delete(session.id);
     }
     throw new Error('conversation is being updated concurrently; retries exhausted');
   }
@@ -123,7 +191,7 @@ export function createChatService(deps: {
 
 export type ChatService = ReturnType<typeof createChatService>;
 
-function turnMessages(userText: string, turn: Awaited<ReturnType<Assistant['respond']>>): NewMessage[] {
+function turnMessages(userText: string, turn: AssistantTurn): NewMessage[] {
   return [
     { role: 'user', text: userText },
     {
@@ -139,11 +207,7 @@ function turnMessages(userText: string, turn: Awaited<ReturnType<Assistant['resp
   ];
 }
 
-function toResponse(
-  sessionId: string,
-  turn: Awaited<ReturnType<Assistant['respond']>>,
-  secret?: string,
-): ChatResponse {
+function toResponse(sessionId: string, turn: AssistantTurn, secret?: string): ChatResponse {
   const handoff = turn.actions.find((a) => a.type === 'handoff');
   return {
     sessionId,

@@ -2,6 +2,7 @@
  * The database adapter: a PostgreSQL server through `pg` when a URL is given, otherwise the embedded
  * PostgreSQL (PGlite) in the data directory. Both expose the same drizzle instance and raw query API.
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -66,8 +67,22 @@ async function openPostgres(settings: DatabaseSettings, logger: Logger): Promise
   // An idle client that loses its server emits here; without a listener the process would crash.
   pool.on('error', (err) => logger.warn({ err }, 'database connection lost; the pool will reconnect'));
   const orm = drizzlePg(pool) as unknown as Orm;
-  const run = async <T>(client: pg.Pool | pg.PoolClient, text: string, params?: unknown[]) =>
-    (await client.query(text, params as unknown[] | undefined)).rows as T[];
+  // Parameterised statements are prepared once per connection and reused: the server parses and plans
+  // each statement text once instead of on every call.
+  const names = new Map<string, string>();
+  const statementName = (text: string): string | undefined => {
+    let name = names.get(text);
+    if (name === undefined && names.size < 1_000 && text.length < 8_000) {
+      name = `fd_${crypto.createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+      names.set(text, name);
+    }
+    return name;
+  };
+  const run = async <T>(client: pg.Pool | pg.PoolClient, text: string, params?: unknown[]) => {
+    if (!params || params.length === 0) return (await client.query(text)).rows as T[];
+    const name = statementName(text);
+    return (await client.query({ text, values: params, ...(name ? { name } : {}) })).rows as T[];
+  };
   return {
     kind: 'postgres',
     orm,
