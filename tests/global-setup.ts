@@ -18,7 +18,10 @@ export default function setup(): void {
   const manifest = path.join(root, 'dist', 'web', 'widget', 'manifest.json');
   const demo = path.join(root, 'dist', 'web', 'demo', 'index.html');
   const built = fs.existsSync(manifest) && fs.existsSync(demo) ? Math.min(newest(manifest), newest(demo)) : 0;
-  const sources = Math.max(newest(path.join(root, 'web')), newest(path.join(root, 'scripts', 'build-web.mjs')));
+  const sources = Math.max(
+    newest(path.join(root, 'web')),
+    newest(path.join(root, 'scripts', 'build-web.mjs')),
+  );
   if (built >= sources) return;
   const result = spawnSync(process.execPath, [path.join(root, 'scripts', 'build-web.mjs')], {
     cwd: root,
