@@ -37,13 +37,22 @@ export function checkJsonShape(value: unknown, limits: JsonLimits, depth = 1): v
   }
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 export function registerJsonParser(app: FastifyInstance, limits: JsonLimits): void {
   app.removeContentTypeParser(['application/json']);
   app.addContentTypeParser(
     /^application\/([\w.+-]+\+)?json$/,
-    { parseAs: 'string' },
+    { parseAs: 'buffer' },
     (_req, body: string | Buffer, done) => {
-      const text = typeof body === 'string' ? body : body.toString('utf8');
+      let text: string;
+      try {
+        // Fatal decoding: invalid or overlong UTF-8 is refused instead of being stored as U+FFFD.
+        text = typeof body === 'string' ? body : UTF8.decode(body);
+      } catch {
+        done(new InvalidJsonError('The request body is not valid UTF-8.'));
+        return;
+      }
       if (text.trim() === '') {
         done(new InvalidJsonError('The request body is empty; a JSON document was expected.'));
         return;
