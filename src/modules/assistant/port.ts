@@ -47,8 +47,28 @@ export interface AssistantTurn {
   consent: { processing: boolean | null; marketing: boolean | null };
   /** The customer's city is one the business serves. */
   inServiceArea: boolean;
+  /** Tokens and cost of the LLM calls of this turn (absent when no LLM answered). */
+  usage?: AssistantUsage;
+}
+
+export interface AssistantUsage {
+  tokensIn: number;
+  tokensOut: number;
+  costUsd: number;
+  model: string;
+}
+
+/** Streaming of a reply, for callers that show it as it is written. */
+export interface RespondOptions {
+  /** Called once, when the reply's language is known and before any text. */
+  onStart?(info: { locale: Locale }): void;
+  /**
+   * Reply text as it is written, already checked by the output guard. The turn's `text` is the
+   * final reply and may differ (an engine failed midway and the next one answered).
+   */
+  onDelta?(text: string): void;
 }
 
 export interface Assistant {
-  respond(input: AssistantTurnInput): Promise<AssistantTurn>;
+  respond(input: AssistantTurnInput, options?: RespondOptions): Promise<AssistantTurn>;
 }
