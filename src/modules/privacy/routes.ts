@@ -1,0 +1,285 @@
+/**
+ * Privacy routes: the public request API and its no-script pages (request form, confirm pages of
+ * e-mailed links, one-time export download), one-click unsubscribe, and the staff API (search,
+ * export, erase). GET pages never change anything: a mail scanner following a link only sees a form.
+ */
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { BadRequestError, NotFoundError } from '../../http/errors.js';
+import { auditAs, requireRole } from '../auth/guard.js';
+import {
+  erasedPage,
+  exportReadyPage,
+  invalidLinkPage,
+  PRIVACY_CSS,
+  REQUEST_ACCEPTED_MESSAGE,
+  requestFormPage,
+  requestSentPage,
+  unsubscribeConfirmPage,
+  unsubscribedPage,
+  verifyConfirmPage,
+  type PageLocale,
+} from './pages.js';
+import type { PrivacyService } from './service.js';
+
+const FORM_LIMIT_BYTES = 4_096;
+const lang = z.enum(['pl', 'en']);
+const email = z.email('must be an e-mail address').max(254);
+const token = z.string().min(16).max(200);
+const subjectQuery = z.strictObject({
+  email: email.optional(),
+  phone: z.string().min(6).max(40).optional(),
+});
+
+const staff = requireRole('admin', { scope: 'privacy:write' });
+
+function html(reply: FastifyReply, body: string, status = 200) {
+  return reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(body);
+}
+
+function requireSubject(q: { email?: string | undefined; phone?: string | undefined }) {
+  if (!q.email && !q.phone) {
+    throw new BadRequestError('Give an e-mail address or a phone number.', 'subject_required');
+  }
+}
+
+export function privacyRoutes(deps: { privacy: PrivacyService; linkTtlHours: number }): FastifyPluginAsync {
+  const { privacy } = deps;
+  return async (app) => {
+    // HTML forms post application/x-www-form-urlencoded (also the one-click unsubscribe of mail clients).
+    app.addContentTypeParser(
+      'application/x-www-form-urlencoded',
+      { parseAs: 'string', bodyLimit: FORM_LIMIT_BYTES },
+      (_request, body, done) => {
+        done(null, Object.fromEntries(new URLSearchParams(String(body))));
+      },
+    );
+    const r = app.withTypeProvider<ZodTypeProvider>();
+
+    r.post(
+      '/api/v1/privacy/requests',
+      {
+        schema: {
+          tags: ['privacy'],
+          summary: 'Ask for a copy or the erasure of your data (verified by an e-mailed link)',
+          description:
+            'Always answers 202 with the same body, whether or not the address is known. The link in the e-mail opens a confirm page.',
+          body: z.strictObject({ kind: z.enum(['export', 'erase']), email, locale: lang.optional() }),
+          response: { 202: z.object({ status: z.literal('accepted'), message: z.string() }) },
+        },
+      },
+      async (request, reply) => {
+        const locale = request.body.locale ?? 'pl';
+        await privacy.submitRequest({ ...request.body, locale, ip: request.ip });
+        return reply
+          .code(202)
+          .send({ status: 'accepted' as const, message: REQUEST_ACCEPTED_MESSAGE[locale] });
+      },
+    );
+
+    r.get(
+      '/api/v1/privacy/exports/:token',
+      {
+        schema: {
+          tags: ['privacy'],
+          summary: 'Download a verified export (a zip of JSON and CSV files); works once',
+          params: z.object({ token }),
+        },
+      },
+      async (request, reply) => {
+        const archive = await privacy.download(request.params.token);
+        if (!archive)
+          throw new NotFoundError('This download link has expired or was already used.', 'export_not_found');
+        return reply
+          .header('cache-control', 'no-store')
+          .header('content-disposition', 'attachment; filename="my-data.zip"')
+          .type('application/zip')
+          .send(archive);
+      },
+    );
+
+    r.post(
+      '/api/v1/privacy/unsubscribe',
+      {
+        schema: {
+          tags: ['privacy'],
+          summary: 'Stop marketing e-mail (one-click, RFC 8058: the token may be in the query)',
+          querystring: z.object({ token: token.optional() }),
+          body: z
+            .object({ token: token.optional(), 'List-Unsubscribe': z.string().max(40).optional() })
+            .optional(),
+          response: { 200: z.object({ unsubscribed: z.literal(true) }) },
+        },
+      },
+      async (request) => {
+        const t = request.body?.token ?? request.query.token;
+        if (!t) throw new BadRequestError('The unsubscribe token is missing.', 'invalid_token');
+        if (!(await privacy.unsubscribe(t, request.ip))) {
+          throw new BadRequestError('This unsubscribe link is not valid.', 'invalid_token');
+        }
+        return { unsubscribed: true as const };
+      },
+    );
+
+    // Pages.
+    r.get('/privacy/style.css', { schema: { hide: true } }, async (_request, reply) =>
+      reply.header('cache-control', 'public, max-age=3600').type('text/css; charset=utf-8').send(PRIVACY_CSS),
+    );
+
+    r.get(
+      '/privacy/request',
+      { schema: { hide: true, querystring: z.object({ lang: lang.optional() }) } },
+      async (request, reply) => html(reply, requestFormPage(request.query.lang ?? 'pl')),
+    );
+
+    r.post(
+      '/privacy/request',
+      { schema: { hide: true, body: z.record(z.string(), z.string()) } },
+      async (request, reply) => {
+        const locale: PageLocale = request.body.locale === 'en' ? 'en' : 'pl';
+        const parsed = z
+          .object({ kind: z.enum(['export', 'erase']), email })
+          .safeParse({ kind: request.body.kind, email: request.body.email?.trim() });
+        if (!parsed.success) {
+          const message =
+            locale === 'pl'
+              ? 'Podaj poprawny adres e-mail i wybierz rodzaj żądania.'
+              : 'Enter a valid e-mail address and choose a request.';
+          return html(reply, requestFormPage(locale, message), 400);
+        }
+        await privacy.submitRequest({ ...parsed.data, locale, ip: request.ip });
+        return html(reply, requestSentPage(locale), 202);
+      },
+    );
+
+    r.get(
+      '/privacy/verify',
+      {
+        schema: {
+          hide: true,
+          querystring: z.object({ token: z.string().max(200).optional(), lang: lang.optional() }),
+        },
+      },
+      async (request, reply) => {
+        const t = request.query.token;
+        const found = t ? await privacy.verification(t) : undefined;
+        if (!t || !found) return html(reply, invalidLinkPage(request.query.lang ?? 'pl'), 404);
+        return html(reply, verifyConfirmPage(found.locale, found.kind, t));
+      },
+    );
+
+    r.post(
+      '/privacy/verify',
+      { schema: { hide: true, body: z.record(z.string(), z.string()) } },
+      async (request, reply) => {
+        const t = request.body.token;
+        const outcome = t && t.length <= 200 ? await privacy.confirm(t, request.ip) : undefined;
+        if (!outcome) return html(reply, invalidLinkPage('pl'), 404);
+        if (outcome.kind === 'export') {
+          return html(reply, exportReadyPage(outcome.locale, outcome.downloadPath, deps.linkTtlHours));
+        }
+        return html(reply, erasedPage(outcome.locale));
+      },
+    );
+
+    r.get(
+      '/privacy/unsubscribe',
+      {
+        schema: {
+          hide: true,
+          querystring: z.object({ token: z.string().max(200).optional(), lang: lang.optional() }),
+        },
+      },
+      async (request, reply) => {
+        const locale = request.query.lang ?? 'pl';
+        const t = request.query.token;
+        if (!t) return html(reply, invalidLinkPage(locale), 400);
+        return html(reply, unsubscribeConfirmPage(locale, t));
+      },
+    );
+
+    r.post(
+      '/privacy/unsubscribe',
+      { schema: { hide: true, body: z.record(z.string(), z.string()) } },
+      async (request, reply) => {
+        const locale: PageLocale = request.body.locale === 'en' ? 'en' : 'pl';
+        const t = request.body.token;
+        if (!t || t.length > 200 || !(await privacy.unsubscribe(t, request.ip))) {
+          return html(reply, invalidLinkPage(locale), 400);
+        }
+        return html(reply, unsubscribedPage(locale));
+      },
+    );
+
+    // Staff.
+    r.get(
+      '/api/v1/admin/privacy/search',
+      {
+        onRequest: staff,
+        schema: {
+          tags: ['privacy'],
+          summary: 'Everything kept about a person (by e-mail and/or phone)',
+          querystring: subjectQuery,
+        },
+      },
+      async (request) => {
+        requireSubject(request.query);
+        return privacy.search(request.query);
+      },
+    );
+
+    r.post(
+      '/api/v1/admin/privacy/export',
+      {
+        onRequest: staff,
+        schema: {
+          tags: ['privacy'],
+          summary: 'A zip of everything kept about a person (JSON, CSV, uploaded files)',
+          body: subjectQuery,
+        },
+      },
+      async (request, reply) => {
+        requireSubject(request.body);
+        const staffMember = request.staff;
+        const archive = await privacy.exportFor(
+          request.body,
+          staffMember ? { type: staffMember.kind, id: staffMember.id } : { type: 'anonymous' },
+        );
+        auditAs(request, {
+          action: 'privacy.exported',
+          targetType: 'privacy_subject',
+          details: { origin: 'staff' },
+        });
+        return reply
+          .header('cache-control', 'no-store')
+          .header('content-disposition', 'attachment; filename="personal-data.zip"')
+          .type('application/zip')
+          .send(archive);
+      },
+    );
+
+    r.post(
+      '/api/v1/admin/privacy/erase',
+      {
+        onRequest: staff,
+        schema: {
+          tags: ['privacy'],
+          summary: 'Erase everything kept about a person; needs confirm: true',
+          body: subjectQuery.extend({ confirm: z.literal(true, 'set confirm to true to erase') }),
+        },
+      },
+      async (request) => {
+        requireSubject(request.body);
+        const { confirm: _confirm, ...subject } = request.body;
+        const result = await privacy.eraseFor(subject);
+        auditAs(request, {
+          action: 'privacy.erased',
+          targetType: 'privacy_subject',
+          details: { origin: 'staff', erased: result.erased, backupsClearBy: result.backupsClearBy },
+        });
+        return result;
+      },
+    );
+  };
+}
