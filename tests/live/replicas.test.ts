@@ -102,7 +102,9 @@ describe.runIf(DATABASE)('two replicas on one database', () => {
           panel
             .events('message')
             .filter((e) => e.sessionId === session.sessionId && e.data.role === 'user')
-            .map((e) => e.data.text),
+            .map((e) => e.data.text)
+            // The opening message may arrive too: the bot's turns reach staff in short batches.
+            .filter((text) => text !== 'Chcę porozmawiać z konsultantem'),
         ).toEqual(['A1', 'A2', 'A3']);
         const transport = withRedis ? 'redis' : 'postgres';
         expect(await metric(a, 'frontdesk_live_signals_received_total', transport)).toBeGreaterThan(0);

@@ -108,7 +108,7 @@ export function createHandoffService(deps: {
   /** The clock (injected by tests). */
   now?: () => Date;
 }) {
-  const { db, live, control, texts, settings, logger } = deps;
+  const { db, live, control, texts, settings } = deps;
   const now = deps.now ?? (() => new Date());
 
   /** "when someone answers" in the customer's language, or undefined while the business is open. */
@@ -234,22 +234,20 @@ export function createHandoffService(deps: {
 
     turnStored({ sessionId, customerText, turn }) {
       const at = now().toISOString();
-      void live
-        .publish([
-          {
-            sessionId,
-            audience: 'staff',
-            type: 'message',
-            data: { role: 'user', text: customerText, createdAt: at },
-          },
-          {
-            sessionId,
-            audience: 'staff',
-            type: 'message',
-            data: { role: 'assistant', text: turn.text, createdAt: at },
-          },
-        ])
-        .catch((err: unknown) => logger.warn({ err, sessionId }, 'recording live events of a turn failed'));
+      live.publishSoon([
+        {
+          sessionId,
+          audience: 'staff',
+          type: 'message',
+          data: { role: 'user', text: customerText, createdAt: at },
+        },
+        {
+          sessionId,
+          audience: 'staff',
+          type: 'message',
+          data: { role: 'assistant', text: turn.text, createdAt: at },
+        },
+      ]);
     },
   };
 

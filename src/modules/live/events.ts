@@ -49,16 +49,22 @@ export function createEventStore(db: Database) {
     async record(tx: QueryRunner, events: NewLiveEvent[]): Promise<LiveEvent[]> {
       if (events.length === 0) return [];
       await tx.query('SELECT pg_advisory_xact_lock($1)', [EVENT_ORDER_LOCK]);
-      const stored: LiveEvent[] = [];
-      for (const e of events) {
-        const [row] = await tx.query<Row>(
-          `INSERT INTO live_events (session_id, audience, type, payload) VALUES ($1, $2, $3, $4::jsonb)
-           RETURNING id, session_id, audience, type, payload, created_at`,
-          [e.sessionId, e.audience, e.type, JSON.stringify(e.data)],
-        );
-        if (row) stored.push(toEvent(row));
-      }
-      return stored;
+      // One statement for the whole batch; ids are assigned in the order of the arrays.
+      const rows = await tx.query<Row>(
+        `INSERT INTO live_events (session_id, audience, type, payload)
+         SELECT u.session_id, u.audience, u.type, u.payload::jsonb
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY
+                AS u(session_id, audience, type, payload, ord)
+          ORDER BY u.ord
+         RETURNING id, session_id, audience, type, payload, created_at`,
+        [
+          events.map((e) => e.sessionId ?? null),
+          events.map((e) => e.audience),
+          events.map((e) => e.type),
+          events.map((e) => JSON.stringify(e.data)),
+        ],
+      );
+      return rows.map(toEvent).sort((a, b) => (a.id ?? 0) - (b.id ?? 0));
     },
 
     async latestId(): Promise<number> {

@@ -38,6 +38,9 @@ export interface StaffTicket {
   role: string;
 }
 
+/** How long mirrored events wait to be written together. */
+const BATCH_MS = 50;
+
 export function createLiveService(deps: {
   db: Database;
   logger: Logger;
@@ -133,6 +136,30 @@ export function createLiveService(deps: {
 
   const hashTicket = (ticket: string) => crypto.createHash('sha256').update(ticket).digest('hex');
 
+  // Events that only mirror what is already stored elsewhere (each chat turn's messages, for staff
+  // watching live) are written in batches: one short transaction per batch instead of one per turn,
+  // so the ordering lock is taken a few times a second rather than once per customer message.
+  let pending: NewLiveEvent[] = [];
+  let flushTimer: NodeJS.Timeout | undefined;
+  let flushing: Promise<void> | undefined;
+  const flush = async (): Promise<void> => {
+    flushTimer = undefined;
+    if (pending.length === 0) return;
+    const batch = pending;
+    pending = [];
+    try {
+      await db.transaction((tx) => store.record(tx, batch));
+      void bus.send({ kind: 'stored' });
+    } catch (err) {
+      logger.warn({ err, events: batch.length }, 'recording a batch of live events failed');
+    }
+  };
+  const flushNow = (): Promise<void> => {
+    if (flushTimer) clearTimeout(flushTimer);
+    flushing = (flushing ?? Promise.resolve()).then(flush);
+    return flushing;
+  };
+
   return {
     async start(): Promise<void> {
       cursor = await store.latestId();
@@ -142,6 +169,7 @@ export function createLiveService(deps: {
     },
 
     async stop(): Promise<void> {
+      await flushNow();
       started = false;
       if (pollTimer) clearInterval(pollTimer);
       await pulling?.catch(() => undefined);
@@ -161,6 +189,16 @@ export function createLiveService(deps: {
       const stored = await db.transaction((tx) => store.record(tx, events));
       this.announce();
       return stored;
+    },
+
+    /**
+     * Stores events within about BATCH_MS together with others (see flush above); for events whose
+     * content is already durable elsewhere, where a crash losing the last batch loses nothing.
+     */
+    publishSoon(events: NewLiveEvent[]): void {
+      pending.push(...events);
+      if (pending.length >= 1_000) void flushNow();
+      else flushTimer ??= setTimeout(() => void flushNow(), BATCH_MS);
     },
 
     /** An event that is not stored (typing): sent to the clients connected now, on every replica. */
