@@ -16,8 +16,12 @@ function newest(p: string): number {
 
 export default function setup(): void {
   const manifest = path.join(root, 'dist', 'web', 'widget', 'manifest.json');
-  const demo = path.join(root, 'dist', 'web', 'demo', 'index.html');
-  const built = fs.existsSync(manifest) && fs.existsSync(demo) ? Math.min(newest(manifest), newest(demo)) : 0;
+  const outputs = [
+    manifest,
+    path.join(root, 'dist', 'web', 'demo', 'index.html'),
+    path.join(root, 'dist', 'web', 'admin', 'index.html'),
+  ];
+  const built = outputs.every((f) => fs.existsSync(f)) ? Math.min(...outputs.map(newest)) : 0;
   const sources = Math.max(
     newest(path.join(root, 'web')),
     newest(path.join(root, 'scripts', 'build-web.mjs')),
