@@ -31,7 +31,19 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/config.ts', 'tests/**', '**/*.test.ts', 'scripts/**', 'bin/**', 'vitest.config.ts', 'drizzle.config.ts'],
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
+  },
+  {
+    files: [
+      'src/config.ts',
+      'tests/**',
+      '**/*.test.ts',
+      'scripts/**',
+      'bin/**',
+      'vitest.config.ts',
+      'drizzle.config.ts',
+    ],
     rules: { 'no-restricted-properties': 'off' },
   },
 );

@@ -20,7 +20,9 @@ import { buildIsStale } from './ensure-build.mjs';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const autocannon = require('autocannon');
-const hdr = require(require.resolve('hdr-histogram-js', { paths: [path.dirname(require.resolve('autocannon'))] }));
+const hdr = require(
+  require.resolve('hdr-histogram-js', { paths: [path.dirname(require.resolve('autocannon'))] }),
+);
 
 const { values: args } = parseArgs({
   options: {
@@ -65,7 +67,10 @@ const CONVERSATION = [
 ];
 
 if (buildIsStale()) {
-  const r = spawn(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
+  const r = spawn(process.execPath, [path.join(root, 'scripts', 'build.mjs')], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   const code = await new Promise((res) => r.on('exit', res));
   if (code !== 0) process.exit(code ?? 1);
 }
@@ -156,7 +161,11 @@ async function startServer(target) {
 }
 
 async function load(url, sessions, durationSeconds, turns) {
-  const latencies = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000, numberOfSignificantValueDigits: 3 });
+  const latencies = hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 60_000,
+    numberOfSignificantValueDigits: 3,
+  });
   let errors = 0;
   const result = await autocannon({
     url,
@@ -219,7 +228,9 @@ async function engineBenchmark() {
 const rows = [];
 for (const target of args.target.split(',')) {
   if (target === 'postgres' && !(process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL)) {
-    console.error('skipping postgres: set BENCH_DATABASE_URL or TEST_DATABASE_URL (bash scripts/test-services.sh start)');
+    console.error(
+      'skipping postgres: set BENCH_DATABASE_URL or TEST_DATABASE_URL (bash scripts/test-services.sh start)',
+    );
     continue;
   }
   for (const sessions of args.sessions.split(',').map(Number)) {

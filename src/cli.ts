@@ -5,6 +5,9 @@ import { openDatabase } from './platform/db/database.js';
 import { migrate } from './platform/db/migrate.js';
 import { createLogger, type Logger } from './platform/logger.js';
 import { runAdminCommand } from './modules/auth/admin-command.js';
+import { runPrivacyCommand } from './modules/privacy/command.js';
+import { runRedteamCommand } from './modules/assistant/redteam/command.js';
+import { runCompareCommand } from './modules/assistant/compare/command.js';
 
 const USAGE = `Usage: frontdesk <command>
 
@@ -13,6 +16,9 @@ Commands:
   migrate    apply database migrations and exit
   seed       load the demo data (knowledge base is read from KNOWLEDGE_DIR) and exit
   admin      staff accounts: admin create-user …, admin setup-link (frontdesk admin help)
+  privacy    privacy inventory: write docs/data-inventory.md from the data inventory
+  redteam    attack a deployment's chat API with the red-team corpus (frontdesk redteam --help)
+  compare-models  run the conversation scenarios against several LLMs (frontdesk compare-models --help)
   help       show this help
 
 Configuration comes from environment variables: see .env.example and docs/configuration.md.`;
@@ -94,6 +100,22 @@ export async function main(argv: string[]): Promise<number> {
         stdout: process.stdout,
         stderr: process.stderr,
       });
+    case 'privacy':
+      return runPrivacyCommand(config, argv.slice(1), { stdout: process.stdout, stderr: process.stderr });
+    case 'redteam':
+      return runRedteamCommand(config, argv.slice(1), { stdout: process.stdout, stderr: process.stderr });
+    case 'compare-models':
+      return runCompareCommand(
+        config,
+        argv.slice(1),
+        { stdout: process.stdout, stderr: process.stderr },
+        createLogger({
+          level: 'error',
+          pretty: false,
+          service: config.serviceName,
+          destination: process.stderr,
+        }),
+      );
     default:
       console.error(`Unknown command "${command}".\n\n${USAGE}`);
       return 2;

@@ -48,6 +48,49 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
 
+/** A comma list of web origins (`https://www.example.pl`); `*` only where allowWildcard. */
+const originList = (allowWildcard: boolean) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const origins: string[] = [];
+      for (const item of (v ?? '').split(',').map((s) => s.trim())) {
+        if (item === '') continue;
+        if (item === '*' && allowWildcard) {
+          origins.push('*');
+          continue;
+        }
+        let url: URL | undefined;
+        try {
+          url = new URL(item);
+        } catch {
+          url = undefined;
+        }
+        if (
+          !url ||
+          !['http:', 'https:'].includes(url.protocol) ||
+          url.pathname !== '/' ||
+          url.search !== '' ||
+          url.hash !== '' ||
+          url.username !== '' ||
+          item.replace(/\/$/, '') !== url.origin
+        ) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `must be a comma list of origins like https://www.example.pl${allowWildcard ? ' (or *)' : ''}; "${item.slice(0, 60)}" is not one`,
+          });
+          return z.NEVER;
+        }
+        if (!origins.includes(url.origin)) origins.push(url.origin);
+      }
+      return origins;
+    });
+
+const llmProvider = z
+  .enum(['none', 'openai-compatible', 'anthropic'], { error: 'must be none, openai-compatible or anthropic' })
+  .default('none');
+
 /** Values that appear in documentation and must never be accepted as real secrets in production. */
 export const PLACEHOLDER_SECRETS = ['change-me', 'changeme', 'secret', 'password', 'dev-secret', 'example'];
 
@@ -82,6 +125,21 @@ const envSchema = z.object({
   KNOWLEDGE_DIR: z.string().min(1).default('./knowledge'),
   KNOWLEDGE_WATCH: bool(true),
   CHAT_MESSAGE_MAX_CHARS: int(4000, 1, 100_000),
+  CHAT_MIN_INTERVAL_MS: int(700, 0, 60_000),
+  RATE_LIMIT_ENABLED: bool(true),
+  RATE_LIMIT_GLOBAL_PER_MINUTE: int(600, 0, 1_000_000),
+  RATE_LIMIT_CHAT_PER_MINUTE: int(30, 0, 1_000_000),
+  RATE_LIMIT_CHAT_SESSION_PER_MINUTE: int(20, 0, 1_000_000),
+  RATE_LIMIT_LEADS_PER_MINUTE: int(5, 0, 1_000_000),
+  RATE_LIMIT_LOGIN_PER_MINUTE: int(10, 0, 1_000_000),
+  RATE_LIMIT_UPLOADS_PER_MINUTE: int(10, 0, 1_000_000),
+  RATE_LIMIT_ADMIN_PER_MINUTE: int(300, 0, 1_000_000),
+  RATE_LIMIT_PRIVACY_PER_MINUTE: int(10, 0, 1_000_000),
+  BLOCK_AFTER_VIOLATIONS: int(10, 1, 100_000),
+  BLOCK_WINDOW_MINUTES: int(10, 1, 1_440),
+  BLOCK_DURATION_MINUTES: int(60, 1, 525_600),
+  CORS_ORIGINS: originList(true),
+  WIDGET_ALLOWED_ORIGINS: originList(false),
   AUTH_SESSION_TTL_SECONDS: int(43_200, 1, 2_592_000),
   AUTH_SESSION_IDLE_SECONDS: int(3_600, 1, 2_592_000),
   AUTH_SESSION_ROTATE_SECONDS: int(900, 1, 86_400),
@@ -90,6 +148,73 @@ const envSchema = z.object({
   AUTH_LOGIN_LOCK_SECONDS: int(900, 1, 86_400),
   AUTH_LOGIN_DELAY_MS: int(250, 0, 60_000),
   AUTH_LOGIN_DELAY_MAX_MS: int(4_000, 0, 60_000),
+  UPLOAD_STORAGE: z.enum(['local', 's3'], { error: 'must be local or s3' }).default('local'),
+  UPLOAD_DIR: optionalString,
+  UPLOAD_MAX_BYTES: int(5_242_880, 1_024, 104_857_600),
+  UPLOAD_MAX_PER_SESSION: int(10, 1, 1_000),
+  S3_ENDPOINT: optionalUrl(['http:', 'https:']),
+  S3_BUCKET: optionalString,
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_ACCESS_KEY_ID: optionalString,
+  S3_SECRET_ACCESS_KEY: optionalString,
+  WORKER_ENABLED: bool(true),
+  WORKER_CONCURRENCY: int(4, 1, 64),
+  WORKER_POLL_MS: int(1_000, 50, 60_000),
+  OUTBOX_MAX_ATTEMPTS: int(12, 1, 100),
+  OUTBOX_RETRY_DELAY_SECONDS: int(30, 1, 86_400),
+  OUTBOX_VISIBILITY_TIMEOUT_SECONDS: int(300, 2, 86_400),
+  OUTBOX_RETENTION_DAYS: int(90, 1, 3_650),
+  INTEGRATION_TIMEOUT_MS: int(10_000, 100, 300_000),
+  INTEGRATION_RETRIES: int(2, 0, 10),
+  INTEGRATION_BREAKER_FAILURES: int(5, 1, 1_000),
+  INTEGRATION_BREAKER_HALF_OPEN_MS: int(30_000, 100, 3_600_000),
+  MONDAY_API_URL: optionalUrl(['http:', 'https:']),
+  MONDAY_API_TOKEN: optionalString,
+  MONDAY_BOARD_ID: optionalString,
+  MONDAY_COLUMN_MAP: optionalString,
+  WEBHOOK_URL: optionalUrl(['http:', 'https:']),
+  WEBHOOK_SECRET: optionalString,
+  SLACK_WEBHOOK_URL: optionalUrl(['http:', 'https:']),
+  SLACK_HOT_LEAD_MIN_SCORE: int(60, 0, 100),
+  SMTP_URL: optionalUrl(['smtp:', 'smtps:']),
+  MAIL_FROM: optionalString,
+  STAFF_NOTIFY_EMAIL: optionalString,
+  BOOKING_API_URL: optionalUrl(['http:', 'https:']),
+  BOOKING_API_KEY: optionalString,
+  BOOKING_EVENT_TYPE_ID: optionalString,
+  FOLLOWUPS_ENABLED: bool(true),
+  INACTIVITY_MINUTES_BEFORE_NUDGE: int(15, 1, 1_440),
+  INACTIVITY_MINUTES_BEFORE_TIMEOUT: int(30, 1, 10_080),
+  SESSION_SWEEP_SECONDS: int(60, 1, 3_600),
+  LIVE_POLL_MS: int(2_000, 100, 60_000),
+  LIVE_EVENT_RETENTION_HOURS: int(48, 1, 8_760),
+  WS_TICKET_TTL_SECONDS: int(30, 5, 60),
+  LLM_PROVIDER: llmProvider,
+  LLM_BASE_URL: optionalUrl(['http:', 'https:']),
+  LLM_MODEL: optionalString,
+  LLM_API_KEY: optionalString,
+  LLM_SECONDARY_PROVIDER: llmProvider,
+  LLM_SECONDARY_BASE_URL: optionalUrl(['http:', 'https:']),
+  LLM_SECONDARY_MODEL: optionalString,
+  LLM_SECONDARY_API_KEY: optionalString,
+  LLM_TIMEOUT_MS: int(30_000, 200, 600_000),
+  LLM_FIRST_TOKEN_TIMEOUT_MS: int(10_000, 100, 600_000),
+  LLM_MAX_TOOL_STEPS: int(4, 1, 20),
+  LLM_MAX_OUTPUT_TOKENS: int(800, 16, 64_000),
+  LLM_CONTEXT_TOKENS: int(6_000, 500, 2_000_000),
+  LLM_RETRIES: int(1, 0, 5),
+  LLM_BREAKER_FAILURES: int(5, 1, 1_000),
+  LLM_BREAKER_HALF_OPEN_MS: int(30_000, 100, 3_600_000),
+  LLM_PRICES: optionalString,
+  REDTEAM_CANARY: optionalString,
+  RETENTION_CONVERSATION_MONTHS: int(12, 1, 120),
+  RETENTION_LEAD_MONTHS: int(24, 1, 120),
+  RETENTION_LEAD_ACTION: z
+    .enum(['anonymize', 'delete'], { error: 'must be anonymize or delete' })
+    .default('anonymize'),
+  RETENTION_GRACE_DAYS: int(30, 0, 3_650),
+  PRIVACY_CONTACT_EMAIL: optionalString,
+  PRIVACY_LINK_TTL_HOURS: int(24, 1, 720),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -122,7 +247,27 @@ export interface Config {
   shutdownTimeoutMs: number;
   secrets: { session: string; metricsToken: string | undefined };
   knowledge: { dir: string; watch: boolean };
-  chat: { messageMaxChars: number };
+  chat: { messageMaxChars: number; minIntervalMs: number };
+  /** Requests per minute for each rate-limit rule (0 turns a rule off); see src/http/rate-limit.ts. */
+  rateLimit: {
+    enabled: boolean;
+    globalPerMinute: number;
+    chatPerMinute: number;
+    chatPerSessionPerMinute: number;
+    leadsPerMinute: number;
+    loginPerMinute: number;
+    uploadsPerMinute: number;
+    adminPerMinute: number;
+    privacyPerMinute: number;
+  };
+  /** Automatic blocks: this many violations within the window block the client for the duration. */
+  abuse: { blockAfterViolations: number; violationWindowMinutes: number; blockDurationMinutes: number };
+  cors: {
+    /** Origins allowed on the public API (`*`: any, refused in production). */
+    origins: string[];
+    /** Sites that embed the widget: allowed on the public API and to frame the demo page. */
+    widgetOrigins: string[];
+  };
   auth: {
     /** Absolute lifetime of a staff session. */
     sessionTtlSeconds: number;
@@ -136,8 +281,92 @@ export interface Config {
     loginDelayMs: number;
     loginDelayMaxMs: number;
   };
+  uploads: {
+    storage: 'local' | 's3';
+    /** Where local uploads are kept (absolute; outside every served directory). */
+    dir: string;
+    maxBytes: number;
+    maxPerSession: number;
+    s3:
+      | { endpoint: string; bucket: string; region: string; accessKeyId: string; secretAccessKey: string }
+      | undefined;
+  };
+  /** The job worker and the outbox of outward effects (docs/integrations.md). */
+  jobs: {
+    workerEnabled: boolean;
+    concurrency: number;
+    pollMs: number;
+    maxAttempts: number;
+    retryDelaySeconds: number;
+    visibilityTimeoutSeconds: number;
+    retentionDays: number;
+  };
+  /** Outside providers; each one is disabled (its effects skipped) while its settings are absent. */
+  integrations: {
+    timeoutMs: number;
+    retries: number;
+    breakerFailures: number;
+    breakerHalfOpenMs: number;
+    monday: { apiUrl: string; token: string; boardId: string; columnMap: Record<string, string> } | undefined;
+    webhook: { url: string; secret: string } | undefined;
+    slack: { webhookUrl: string; hotLeadMinScore: number } | undefined;
+    hotLeadMinScore: number;
+    mail: { smtpUrl: string; from: string; staffTo: string | undefined } | undefined;
+    booking: { apiUrl: string; apiKey: string; eventTypeId: string } | undefined;
+    followupsEnabled: boolean;
+  };
+  /** The LLM engine of the assistant (docs/assistant.md); without a primary model the offline engine answers. */
+  llm: LlmSettings;
+  /** A marker planted in the assistant's instructions; it must never reach a customer (docs/assistant.md). */
+  redteamCanary: string | undefined;
+  /** Live conversations: inactivity nudges and timeouts, WebSocket events, operator handoff. */
+  live: {
+    nudgeAfterMinutes: number;
+    timeoutAfterMinutes: number;
+    sweepSeconds: number;
+    pollMs: number;
+    eventRetentionHours: number;
+    wsTicketTtlSeconds: number;
+  };
+  /** Retention periods, the privacy contact and data subject requests (docs/privacy.md). */
+  privacy: {
+    conversationMonths: number;
+    leadMonths: number;
+    leadAction: 'anonymize' | 'delete';
+    graceDays: number;
+    contactEmail: string | undefined;
+    linkTtlHours: number;
+  };
   /** Absolute path of the project root (where package.json, knowledge/, migrations/ live). */
   rootDir: string;
+}
+
+/** One LLM endpoint: an OpenAI-compatible server (OpenAI, Ollama, vLLM, …) or Anthropic. */
+export interface LlmModelSettings {
+  provider: 'openai-compatible' | 'anthropic';
+  /** Empty for Anthropic's own API. */
+  baseUrl: string | undefined;
+  model: string;
+  apiKey: string | undefined;
+}
+
+/** USD per 1 million tokens, by model name. */
+export type LlmPrices = Record<string, { input: number; output: number }>;
+
+export interface LlmSettings {
+  primary: LlmModelSettings | undefined;
+  secondary: LlmModelSettings | undefined;
+  /** The whole reply, tool steps included. */
+  timeoutMs: number;
+  firstTokenTimeoutMs: number;
+  maxToolSteps: number;
+  maxOutputTokens: number;
+  /** Token budget of the prompt (estimated as characters / 4). */
+  contextTokens: number;
+  retries: number;
+  breakerFailures: number;
+  breakerHalfOpenMs: number;
+  prices: LlmPrices;
 }
 
 export class ConfigError extends Error {
@@ -192,11 +421,28 @@ export function loadConfig(
         'METRICS_TOKEN: required in production: at least 32 random characters, not a placeholder',
       );
     }
+    if (e.CORS_ORIGINS.includes('*')) {
+      problems.push('CORS_ORIGINS: * is not allowed in production: list the origins that may call the API');
+    }
   }
+  const resolve = (p: string) => (path.isAbsolute(p) ? p : path.resolve(rootDir, p));
+  const uploadDir = resolve(e.UPLOAD_DIR ?? path.join(e.DATA_DIR, 'uploads'));
+  for (const served of [path.join(rootDir, 'dist'), path.join(rootDir, 'web'), resolve(e.KNOWLEDGE_DIR)]) {
+    const rel = path.relative(served, uploadDir);
+    if (rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel))) {
+      problems.push(`UPLOAD_DIR: must be outside the served directory ${served}`);
+    }
+  }
+  if (e.UPLOAD_STORAGE === 's3') {
+    for (const key of ['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const) {
+      if (!e[key]) problems.push(`${key}: required when UPLOAD_STORAGE=s3`);
+    }
+  }
+  problems.push(...integrationProblems(e));
+  problems.push(...llmProblems(e));
   if (problems.length > 0) throw new ConfigError(problems);
 
   const host = e.HOST ?? (isProduction ? '0.0.0.0' : '127.0.0.1');
-  const resolve = (p: string) => (path.isAbsolute(p) ? p : path.resolve(rootDir, p));
   return {
     env: e.NODE_ENV,
     isProduction,
@@ -226,7 +472,24 @@ export function loadConfig(
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     secrets: { session: e.SESSION_SECRET ?? DEVELOPMENT_SESSION_SECRET, metricsToken: e.METRICS_TOKEN },
     knowledge: { dir: resolve(e.KNOWLEDGE_DIR), watch: e.KNOWLEDGE_WATCH },
-    chat: { messageMaxChars: e.CHAT_MESSAGE_MAX_CHARS },
+    chat: { messageMaxChars: e.CHAT_MESSAGE_MAX_CHARS, minIntervalMs: e.CHAT_MIN_INTERVAL_MS },
+    rateLimit: {
+      enabled: e.RATE_LIMIT_ENABLED,
+      globalPerMinute: e.RATE_LIMIT_GLOBAL_PER_MINUTE,
+      chatPerMinute: e.RATE_LIMIT_CHAT_PER_MINUTE,
+      chatPerSessionPerMinute: e.RATE_LIMIT_CHAT_SESSION_PER_MINUTE,
+      leadsPerMinute: e.RATE_LIMIT_LEADS_PER_MINUTE,
+      loginPerMinute: e.RATE_LIMIT_LOGIN_PER_MINUTE,
+      uploadsPerMinute: e.RATE_LIMIT_UPLOADS_PER_MINUTE,
+      adminPerMinute: e.RATE_LIMIT_ADMIN_PER_MINUTE,
+      privacyPerMinute: e.RATE_LIMIT_PRIVACY_PER_MINUTE,
+    },
+    abuse: {
+      blockAfterViolations: e.BLOCK_AFTER_VIOLATIONS,
+      violationWindowMinutes: e.BLOCK_WINDOW_MINUTES,
+      blockDurationMinutes: e.BLOCK_DURATION_MINUTES,
+    },
+    cors: { origins: e.CORS_ORIGINS, widgetOrigins: e.WIDGET_ALLOWED_ORIGINS },
     auth: {
       sessionTtlSeconds: e.AUTH_SESSION_TTL_SECONDS,
       sessionIdleSeconds: e.AUTH_SESSION_IDLE_SECONDS,
@@ -237,17 +500,246 @@ export function loadConfig(
       loginDelayMs: e.AUTH_LOGIN_DELAY_MS,
       loginDelayMaxMs: e.AUTH_LOGIN_DELAY_MAX_MS,
     },
+    uploads: {
+      storage: e.UPLOAD_STORAGE,
+      dir: uploadDir,
+      maxBytes: e.UPLOAD_MAX_BYTES,
+      maxPerSession: e.UPLOAD_MAX_PER_SESSION,
+      s3:
+        e.S3_ENDPOINT && e.S3_BUCKET && e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY
+          ? {
+              endpoint: e.S3_ENDPOINT,
+              bucket: e.S3_BUCKET,
+              region: e.S3_REGION,
+              accessKeyId: e.S3_ACCESS_KEY_ID,
+              secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+            }
+          : undefined,
+    },
+    jobs: {
+      workerEnabled: e.WORKER_ENABLED,
+      concurrency: e.WORKER_CONCURRENCY,
+      pollMs: e.WORKER_POLL_MS,
+      maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
+      retryDelaySeconds: e.OUTBOX_RETRY_DELAY_SECONDS,
+      visibilityTimeoutSeconds: e.OUTBOX_VISIBILITY_TIMEOUT_SECONDS,
+      retentionDays: e.OUTBOX_RETENTION_DAYS,
+    },
+    integrations: {
+      timeoutMs: e.INTEGRATION_TIMEOUT_MS,
+      retries: e.INTEGRATION_RETRIES,
+      breakerFailures: e.INTEGRATION_BREAKER_FAILURES,
+      breakerHalfOpenMs: e.INTEGRATION_BREAKER_HALF_OPEN_MS,
+      monday:
+        e.MONDAY_API_TOKEN && e.MONDAY_BOARD_ID
+          ? {
+              apiUrl: e.MONDAY_API_URL ?? 'https://api.monday.com/v2',
+              token: e.MONDAY_API_TOKEN,
+              boardId: e.MONDAY_BOARD_ID,
+              columnMap: parseColumnMap(e.MONDAY_COLUMN_MAP) ?? {},
+            }
+          : undefined,
+      webhook:
+        e.WEBHOOK_URL && e.WEBHOOK_SECRET ? { url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET } : undefined,
+      slack: e.SLACK_WEBHOOK_URL
+        ? { webhookUrl: e.SLACK_WEBHOOK_URL, hotLeadMinScore: e.SLACK_HOT_LEAD_MIN_SCORE }
+        : undefined,
+      hotLeadMinScore: e.SLACK_HOT_LEAD_MIN_SCORE,
+      mail:
+        e.SMTP_URL && e.MAIL_FROM
+          ? { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, staffTo: e.STAFF_NOTIFY_EMAIL }
+          : undefined,
+      booking:
+        e.BOOKING_API_URL && e.BOOKING_API_KEY && e.BOOKING_EVENT_TYPE_ID
+          ? { apiUrl: e.BOOKING_API_URL, apiKey: e.BOOKING_API_KEY, eventTypeId: e.BOOKING_EVENT_TYPE_ID }
+          : undefined,
+      followupsEnabled: e.FOLLOWUPS_ENABLED,
+    },
+    llm: {
+      primary: llmModel(e.LLM_PROVIDER, e.LLM_BASE_URL, e.LLM_MODEL, e.LLM_API_KEY),
+      secondary:
+        e.LLM_PROVIDER === 'none'
+          ? undefined
+          : llmModel(
+              e.LLM_SECONDARY_PROVIDER,
+              e.LLM_SECONDARY_BASE_URL,
+              e.LLM_SECONDARY_MODEL,
+              e.LLM_SECONDARY_API_KEY,
+            ),
+      timeoutMs: e.LLM_TIMEOUT_MS,
+      firstTokenTimeoutMs: e.LLM_FIRST_TOKEN_TIMEOUT_MS,
+      maxToolSteps: e.LLM_MAX_TOOL_STEPS,
+      maxOutputTokens: e.LLM_MAX_OUTPUT_TOKENS,
+      contextTokens: e.LLM_CONTEXT_TOKENS,
+      retries: e.LLM_RETRIES,
+      breakerFailures: e.LLM_BREAKER_FAILURES,
+      breakerHalfOpenMs: e.LLM_BREAKER_HALF_OPEN_MS,
+      prices: parseLlmPrices(e.LLM_PRICES) ?? {},
+    },
+    redteamCanary: e.REDTEAM_CANARY,
+    live: {
+      nudgeAfterMinutes: e.INACTIVITY_MINUTES_BEFORE_NUDGE,
+      timeoutAfterMinutes: e.INACTIVITY_MINUTES_BEFORE_TIMEOUT,
+      sweepSeconds: e.SESSION_SWEEP_SECONDS,
+      pollMs: e.LIVE_POLL_MS,
+      eventRetentionHours: e.LIVE_EVENT_RETENTION_HOURS,
+      wsTicketTtlSeconds: e.WS_TICKET_TTL_SECONDS,
+    },
+    privacy: {
+      conversationMonths: e.RETENTION_CONVERSATION_MONTHS,
+      leadMonths: e.RETENTION_LEAD_MONTHS,
+      leadAction: e.RETENTION_LEAD_ACTION,
+      graceDays: e.RETENTION_GRACE_DAYS,
+      contactEmail: e.PRIVACY_CONTACT_EMAIL,
+      linkTtlHours: e.PRIVACY_LINK_TTL_HOURS,
+    },
     rootDir,
   };
 }
 
+function llmModel(
+  provider: 'none' | 'openai-compatible' | 'anthropic',
+  baseUrl: string | undefined,
+  model: string | undefined,
+  apiKey: string | undefined,
+): LlmModelSettings | undefined {
+  if (provider === 'none' || !model) return undefined;
+  return { provider, baseUrl: baseUrl?.replace(/\/+$/, ''), model, apiKey };
+}
+
+/** LLM_PRICES: a JSON object of model → {input, output} in USD per 1M tokens. */
+export function parseLlmPrices(raw: string | undefined): LlmPrices | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    const value: unknown = JSON.parse(raw);
+    if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+    const out: LlmPrices = {};
+    for (const [model, price] of Object.entries(value as Record<string, unknown>)) {
+      const p = price as { input?: unknown; output?: unknown } | null;
+      if (!p || typeof p.input !== 'number' || typeof p.output !== 'number' || p.input < 0 || p.output < 0) {
+        return undefined;
+      }
+      out[model] = { input: p.input, output: p.output };
+    }
+    return out;
+  } catch {
+    return undefined;
+  }
+}
+
+/** LLM settings that only make sense together. */
+function llmProblems(e: z.output<typeof envSchema>): string[] {
+  const problems: string[] = [];
+  const check = (
+    prefix: 'LLM' | 'LLM_SECONDARY',
+    provider: string,
+    baseUrl?: string,
+    model?: string,
+    key?: string,
+  ) => {
+    if (provider === 'none') {
+      if (model !== undefined || baseUrl !== undefined) {
+        problems.push(
+          `${prefix}_PROVIDER: set it (openai-compatible or anthropic) to use ${prefix}_MODEL / ${prefix}_BASE_URL`,
+        );
+      }
+      return;
+    }
+    if (!model) problems.push(`${prefix}_MODEL: required when ${prefix}_PROVIDER=${provider}`);
+    if (provider === 'openai-compatible' && !baseUrl) {
+      problems.push(
+        `${prefix}_BASE_URL: required when ${prefix}_PROVIDER=openai-compatible (e.g. https://api.openai.com/v1)`,
+      );
+    }
+    if (provider === 'anthropic' && !key)
+      problems.push(`${prefix}_API_KEY: required when ${prefix}_PROVIDER=anthropic`);
+  };
+  check('LLM', e.LLM_PROVIDER, e.LLM_BASE_URL, e.LLM_MODEL, e.LLM_API_KEY);
+  check(
+    'LLM_SECONDARY',
+    e.LLM_SECONDARY_PROVIDER,
+    e.LLM_SECONDARY_BASE_URL,
+    e.LLM_SECONDARY_MODEL,
+    e.LLM_SECONDARY_API_KEY,
+  );
+  if (e.LLM_PROVIDER === 'none' && e.LLM_SECONDARY_PROVIDER !== 'none') {
+    problems.push('LLM_SECONDARY_PROVIDER: a secondary model needs a primary one (LLM_PROVIDER)');
+  }
+  if (e.LLM_PRICES !== undefined && parseLlmPrices(e.LLM_PRICES) === undefined) {
+    problems.push('LLM_PRICES: must be a JSON object of model → {"input": USD, "output": USD} per 1M tokens');
+  }
+  if (e.LLM_FIRST_TOKEN_TIMEOUT_MS > e.LLM_TIMEOUT_MS) {
+    problems.push('LLM_FIRST_TOKEN_TIMEOUT_MS: must not be longer than LLM_TIMEOUT_MS');
+  }
+  if (e.REDTEAM_CANARY !== undefined && e.REDTEAM_CANARY.length < 8) {
+    problems.push('REDTEAM_CANARY: must have at least 8 characters (a unique value like fd-canary-…)');
+  }
+  return problems;
+}
+
+/** MONDAY_COLUMN_MAP: a JSON object from lead field to monday.com column id. */
+function parseColumnMap(raw: string | undefined): Record<string, string> | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    const value: unknown = JSON.parse(raw);
+    if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+    const entries = Object.entries(value as Record<string, unknown>);
+    if (!entries.every(([, v]) => typeof v === 'string' && v.length > 0)) return undefined;
+    return Object.fromEntries(entries) as Record<string, string>;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Settings of outside providers that only make sense together. */
+function integrationProblems(e: z.output<typeof envSchema>): string[] {
+  const problems: string[] = [];
+  const together = (names: string[], what: string) => {
+    const given = names.filter((n) => e[n as keyof typeof e] !== undefined);
+    if (given.length > 0 && given.length < names.length) {
+      const missing = names.filter((n) => !given.includes(n));
+      problems.push(`${missing.join(', ')}: required together with ${given.join(', ')} (${what})`);
+    }
+  };
+  together(['MONDAY_API_TOKEN', 'MONDAY_BOARD_ID'], 'monday.com CRM');
+  together(['WEBHOOK_URL', 'WEBHOOK_SECRET'], 'signed webhook');
+  together(['SMTP_URL', 'MAIL_FROM'], 'e-mail');
+  together(['BOOKING_API_URL', 'BOOKING_API_KEY', 'BOOKING_EVENT_TYPE_ID'], 'booking API');
+  if (e.MONDAY_COLUMN_MAP !== undefined && parseColumnMap(e.MONDAY_COLUMN_MAP) === undefined) {
+    problems.push('MONDAY_COLUMN_MAP: must be a JSON object of lead field → column id strings');
+  }
+  if (e.WEBHOOK_SECRET !== undefined && e.WEBHOOK_SECRET.length < 16) {
+    problems.push('WEBHOOK_SECRET: must have at least 16 characters');
+  }
+  const worstCallMs = e.INTEGRATION_TIMEOUT_MS * (e.INTEGRATION_RETRIES + 1) + 5_000;
+  if (e.OUTBOX_VISIBILITY_TIMEOUT_SECONDS * 1000 < worstCallMs) {
+    problems.push(
+      `OUTBOX_VISIBILITY_TIMEOUT_SECONDS: must be at least ${Math.ceil(worstCallMs / 1000)} ` +
+        '(INTEGRATION_TIMEOUT_MS × (INTEGRATION_RETRIES + 1) + 5 s), or a slow delivery would be handed out twice',
+    );
+  }
+  return problems;
+}
+
 function isSecretName(key: string): boolean {
-  return /SECRET|TOKEN|PASSWORD|KEY|DATABASE_URL|REDIS_URL/.test(key);
+  return /SECRET|TOKEN|PASSWORD|KEY|CANARY|DATABASE_URL|REDIS_URL|SMTP_URL|WEBHOOK_URL/.test(key);
 }
 
 /** The secret values of a configuration: they must never appear in a response or a log line. */
 export function secretValues(config: Config): string[] {
-  return [config.secrets.session, config.secrets.metricsToken, config.database.url, config.redis.url].filter(
-    (v): v is string => typeof v === 'string' && v.length >= 8,
-  );
+  return [
+    config.secrets.session,
+    config.secrets.metricsToken,
+    config.database.url,
+    config.redis.url,
+    config.uploads.s3?.secretAccessKey,
+    config.integrations.monday?.token,
+    config.integrations.webhook?.secret,
+    config.integrations.slack?.webhookUrl,
+    config.integrations.mail?.smtpUrl,
+    config.integrations.booking?.apiKey,
+    config.llm.primary?.apiKey,
+    config.llm.secondary?.apiKey,
+    config.redteamCanary,
+  ].filter((v): v is string => typeof v === 'string' && v.length >= 8);
 }

@@ -17,6 +17,7 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
   { method: 'GET', url: '/metrics', why: 'protected by METRICS_TOKEN (its own bearer token)' },
   { method: 'GET', url: '/docs*', why: 'the OpenAPI document and its UI' },
   { method: 'POST', url: '/api/v1/chat', why: 'the customer chat' },
+  { method: 'POST', url: '/api/v1/chat/stream', why: 'the customer chat, reply streamed (same checks)' },
   {
     method: 'GET',
     url: '/api/v1/chat/:sessionId/messages',
@@ -29,6 +30,11 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
     why: 'creating the first admin (needs a one-time setup token)',
   },
   { method: 'GET', url: '/api/v1/ws/chat', why: 'the widget WebSocket (chat session secret inside)' },
+  {
+    method: 'GET',
+    url: '/api/v1/ws/admin',
+    why: 'the admin WebSocket (a one-time ticket from POST /api/v1/admin/ws-ticket, which needs a staff session)',
+  },
   { method: 'POST', url: '/api/v1/leads', why: 'the contact form of the widget and the website' },
   { method: 'POST', url: '/api/v1/uploads', why: 'customer attachments (photos, floor plans)' },
   { method: 'POST', url: '/api/v1/privacy/unsubscribe', why: 'one-click unsubscribe from e-mails' },
@@ -37,12 +43,46 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
     url: '/api/v1/privacy/requests',
     why: 'data export / erasure requests, verified by e-mail',
   },
+  {
+    method: 'GET',
+    url: '/api/v1/privacy/exports/:token',
+    why: 'one-time download of a verified data export (the unguessable token is the credential)',
+  },
+  { method: 'GET', url: '/privacy', why: 'the privacy policy' },
+  { method: 'GET', url: '/privacy/style.css', why: 'the stylesheet of the privacy pages' },
+  { method: 'GET', url: '/privacy/request', why: 'the form for data export / erasure requests' },
+  { method: 'POST', url: '/privacy/request', why: 'the form for data export / erasure requests (no-script)' },
+  {
+    method: 'GET',
+    url: '/privacy/verify',
+    why: 'confirm page of an e-mailed verification link (changes nothing)',
+  },
+  {
+    method: 'POST',
+    url: '/privacy/verify',
+    why: 'confirms a privacy request (the e-mailed token is the credential)',
+  },
+  {
+    method: 'GET',
+    url: '/privacy/unsubscribe',
+    why: 'confirm page of an unsubscribe link (changes nothing)',
+  },
+  {
+    method: 'POST',
+    url: '/privacy/unsubscribe',
+    why: 'unsubscribe form (the signed token is the credential)',
+  },
   { method: 'GET', url: '/api/v1/widget/config', why: 'public look and texts of the widget' },
   { method: 'GET', url: '/', why: 'the demo page with the widget' },
   { method: 'GET', url: '/favicon.svg', why: 'static file' },
   { method: 'GET', url: '/widget.js', why: 'the widget bundle embedded by websites' },
-  { method: 'GET', url: '/assets/*', why: 'static files of the web apps' },
-  { method: 'GET', url: '/static/*', why: 'static files of the web apps' },
+  { method: 'GET', url: '/assets/:file', why: 'the widget bundle (immutable, hashed name)' },
+  { method: 'GET', url: '/static/:file', why: 'static files of the demo page' },
+  {
+    method: 'GET',
+    url: '/admin/*',
+    why: 'the admin panel page and its hashed assets (its data comes only through the authenticated admin API)',
+  },
 ];
 
 function matches(pattern: string, url: string): boolean {

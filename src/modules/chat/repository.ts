@@ -10,6 +10,8 @@ export interface SessionRow {
   state: unknown;
   version: number;
   messageCount: number;
+  /** Live handoff state: null, 'waiting' or 'claimed' (an operator answers; the assistant is silent). */
+  handoffStatus: string | null;
 }
 
 export interface NewMessage {
@@ -49,8 +51,9 @@ export function createChatRepository(db: QueryRunner) {
         state: unknown;
         version: number;
         message_count: number;
+        handoff_status: string | null;
       }>(
-        `SELECT id, secret_hash, channel, locale, status, state, version, message_count
+        `SELECT id, secret_hash, channel, locale, status, state, version, message_count, handoff_status
            FROM chat_sessions WHERE id = $1 AND deleted_at IS NULL`,
         [id],
       );
@@ -64,6 +67,7 @@ export function createChatRepository(db: QueryRunner) {
         state: row.state,
         version: row.version,
         messageCount: row.message_count,
+        handoffStatus: row.handoff_status,
       };
     },
 

@@ -28,7 +28,11 @@ export const chatResponseSchema = z.object({
     .optional()
     .describe('Returned once, when the session is created; keep it to continue'),
   locale: localeSchema,
-  reply: replySchema,
+  reply: replySchema
+    .nullable()
+    .describe(
+      'null while an operator owns the conversation: the assistant stays silent and the operator answers over the widget WebSocket',
+    ),
   quote: z
     .object({
       packageId: z.string(),
@@ -38,7 +42,15 @@ export const chatResponseSchema = z.object({
       currency: z.string(),
     })
     .optional(),
-  handoff: z.object({ reason: z.string() }).optional(),
+  handoff: z
+    .object({
+      reason: z.string(),
+      status: z
+        .enum(['waiting', 'claimed'])
+        .optional()
+        .describe('waiting: queued for an operator; claimed: an operator owns the conversation'),
+    })
+    .optional(),
 });
 
 export const messageSchema = z.object({

@@ -1,9 +1,9 @@
 /** Conversations: sessions, turns and transcripts. */
 import crypto from 'node:crypto';
-import { NotFoundError } from '../../http/errors.js';
+import { ConflictError, NotFoundError } from '../../http/errors.js';
 import type { Database, QueryRunner } from '../../platform/db/database.js';
 import type { Metrics } from '../../platform/metrics.js';
-import type { Assistant, AssistantTurn } from '../assistant/port.js';
+import type { Assistant, AssistantTurn, AssistantUsage, RespondOptions } from '../assistant/port.js';
 import type { LeadService } from '../leads/service.js';
 import type { Locale } from '../knowledge/types.js';
 import { createChatRepository, type NewMessage, type SessionRow } from './repository.js';
@@ -37,6 +37,64 @@ export interface ChatTurnRequest {
   message: string;
   locale?: Locale;
   channel?: 'web' | 'phone';
+  /** The visitor's address, for abuse control. */
+  clientIp?: string;
+  /** Receives the reply as it is written (POST /api/v1/chat/stream); the turn is stored as usual. */
+  stream?: ChatStreamSink;
+}
+
+/** Where a streamed reply goes: the session first, then the text as it is written. */
+export interface ChatStreamSink {
+  meta(info: { sessionId: string; sessionSecret?: string; locale: Locale }): void;
+  delta(text: string): void;
+}
+
+function streamOptions(
+  sink: ChatStreamSink | undefined,
+  session: { sessionId: string; sessionSecret?: string },
+): RespondOptions | undefined {
+  if (!sink) return undefined;
+  return {
+    onStart: ({ locale }) => sink.meta({ ...session, locale }),
+    onDelta: (text) => sink.delta(text),
+  };
+}
+
+/** Abuse control around the chat (the abuse module): message pacing and abusive turns. */
+export interface ChatGuard {
+  /** Throws (429 too_fast) when the session's previous message came too recently. */
+  checkPace(sessionId: string): Promise<void>;
+  /** The assistant flagged this turn as abusive. Never throws. */
+  reportAbuse(subject: { sessionId: string; ip?: string }): Promise<void>;
+}
+
+/** What a turn's handoff did: queued for an operator, and a note for the customer (e.g. outside hours). */
+export interface HandoffOutcome {
+  status: 'waiting' | 'claimed';
+  /** Added to the assistant's reply (and stored in the transcript by the live side). */
+  note?: string;
+}
+
+/**
+ * The live side of conversations (the handoff module): operator ownership, the handoff queue and
+ * live events for staff. Without it the assistant answers every message.
+ */
+export interface ChatLiveHooks {
+  /**
+   * An operator owns the conversation: stores the customer's message without an assistant reply and
+   * returns the response; undefined when the session changed since it was read (reload and retry).
+   */
+  customerMessageWhileClaimed(
+    session: { id: string; version: number; locale: string },
+    text: string,
+  ): Promise<ChatResponse | undefined>;
+  /** The assistant asked for a person: queues the conversation, in the turn's transaction. */
+  handoffRequested(
+    tx: QueryRunner,
+    input: { sessionId: string; locale: Locale; reason: string; turn: AssistantTurn; customerText: string },
+  ): Promise<HandoffOutcome | undefined>;
+  /** A turn was stored: tells staff watching live. Never throws. */
+  turnStored(input: { sessionId: string; customerText: string; turn: AssistantTurn }): void;
 }
 
 const MAX_VERSION_RETRIES = 5;
@@ -72,13 +130,25 @@ export function createChatService(deps: {
   assistant: Assistant;
   leads: LeadService;
   metrics: Metrics;
+  guard?: ChatGuard;
+  live?: ChatLiveHooks;
 }) {
-  const { db, assistant, leads, metrics } = deps;
+  const { db, assistant, leads, metrics, guard, live } = deps;
+  const reportIfAbusive = async (sessionId: string, turn: AssistantTurn, req: ChatTurnRequest) => {
+    if (guard && turn.actions.some((a) => a.type === 'abuse')) {
+      await guard.reportAbuse({ sessionId, ip: req.clientIp });
+    }
+  };
   const repository = createChatRepository(db);
   const sessions = new SessionCache();
 
   /** Side effects of a turn that must commit together with it (today: the lead). */
-  async function applyActions(tx: QueryRunner, sessionId: string, turn: AssistantTurn): Promise<void> {
+  async function applyActions(
+    tx: QueryRunner,
+    sessionId: string,
+    turn: AssistantTurn,
+    clientIp?: string,
+  ): Promise<void> {
     if (!turn.actions.some((a) => a.type === 'save_lead') || turn.consent.processing !== true) return;
     await leads.saveFromConversation(
       {
@@ -89,17 +159,50 @@ export function createChatService(deps: {
         quote: turn.quote ?? null,
         inServiceArea: turn.inServiceArea,
         bookingRequested: turn.intent === 'booking',
+        clientIp,
       },
       tx,
     );
   }
 
-  const needsTransaction = (turn: AssistantTurn) => turn.actions.some((a) => a.type === 'save_lead');
+  const needsTransaction = (turn: AssistantTurn) =>
+    turn.actions.some((a) => a.type === 'save_lead' || (live !== undefined && a.type === 'handoff'));
+
+  /** Queues the conversation for an operator when the assistant asked for one. */
+  async function openHandoff(
+    q: QueryRunner,
+    sessionId: string,
+    turn: AssistantTurn,
+    customerText: string,
+  ): Promise<HandoffOutcome | undefined> {
+    const action = turn.actions.find((a) => a.type === 'handoff');
+    if (!live || !action || action.type !== 'handoff') return undefined;
+    return live.handoffRequested(q, {
+      sessionId,
+      locale: turn.locale,
+      reason: action.reason,
+      turn,
+      customerText,
+    });
+  }
+
+  /** Adds a turn's LLM tokens and cost to its conversation. */
+  async function recordUsage(sessionId: string, usage: AssistantUsage | undefined): Promise<void> {
+    if (!usage || usage.tokensIn + usage.tokensOut + usage.costUsd === 0) return;
+    await db.query(
+      `UPDATE chat_sessions SET llm_tokens_in = llm_tokens_in + $2, llm_tokens_out = llm_tokens_out + $3,
+              llm_cost_usd = llm_cost_usd + $4 WHERE id = $1`,
+      [sessionId, usage.tokensIn, usage.tokensOut, usage.costUsd],
+    );
+  }
 
   async function startConversation(req: ChatTurnRequest): Promise<ChatResponse> {
-    const turn = await assistant.respond({ message: req.message, state: null, localeHint: req.locale });
     const id = newSessionId();
     const secret = crypto.randomBytes(32).toString('base64url');
+    const turn = await assistant.respond(
+      { message: req.message, state: null, localeHint: req.locale },
+      streamOptions(req.stream, { sessionId: id, sessionSecret: secret }),
+    );
     const channel = req.channel ?? 'web';
     await repository.createSessionWithMessages(
       {
@@ -112,9 +215,25 @@ export function createChatService(deps: {
       },
       turnMessages(req.message, turn),
     );
+    sessions.set({
+      id,
+      secretHash: hashSecret(secret),
+      channel,
+      locale: turn.locale,
+      status: 'active',
+      state: turn.state,
+      version: 1,
+      messageCount: 2,
+      handoffStatus: null,
+    });
+    await recordUsage(id, turn.usage);
+    const handoff = await openHandoff(db, id, turn, req.message);
+    live?.turnStored({ sessionId: id, customerText: req.message, turn });
     metrics.conversationsStarted.inc({ channel });
     metrics.chatTurns.inc({ engine: turn.engine, channel });
-    return toResponse(id, turn, secret);
+    await guard?.checkPace(id);
+    await reportIfAbusive(id, turn, req);
+    return toResponse(id, turn, secret, handoff);
   }
 
   async function continueConversation(req: ChatTurnRequest & { sessionId: string }): Promise<ChatResponse> {
@@ -122,13 +241,20 @@ export function createChatService(deps: {
       const session =
         (attempt === 0 && sessions.get(req.sessionId)) || (await repository.findSession(req.sessionId));
       if (!session || !secretMatches(req.sessionSecret, session.secretHash)) throw new SessionNotFoundError();
-      const turn = await assistant.respond({
-        message: req.message,
-        state: session.state,
-        localeHint: req.locale,
-      });
+      if (attempt === 0) await guard?.checkPace(session.id);
+      if (live && session.handoffStatus === 'claimed') {
+        sessions.delete(session.id);
+        const silent = await live.customerMessageWhileClaimed(session, req.message);
+        if (silent) return silent;
+        continue;
+      }
+      const turn = await assistant.respond(
+        { message: req.message, state: session.state, localeHint: req.locale },
+        attempt === 0 ? streamOptions(req.stream, { sessionId: session.id }) : undefined,
+      );
       const update = { state: turn.state, locale: turn.locale, engine: turn.engine };
       const messages = turnMessages(req.message, turn);
+      let handoff: HandoffOutcome | undefined;
       const saved = needsTransaction(turn)
         ? await db.transaction(async (tx) => {
             const ok = await createChatRepository(tx).appendTurn(
@@ -137,7 +263,8 @@ export function createChatService(deps: {
               update,
               messages,
             );
-            if (ok) await applyActions(tx, session.id, turn);
+            if (ok) await applyActions(tx, session.id, turn, req.clientIp);
+            if (ok) handoff = await openHandoff(tx, session.id, turn, req.message);
             return ok;
           })
         : await repository.appendTurn(session.id, session.version, update, messages);
@@ -151,11 +278,17 @@ export function createChatService(deps: {
           messageCount: session.messageCount + 2,
         });
         metrics.chatTurns.inc({ engine: turn.engine, channel: session.channel });
-        return toResponse(session.id, turn);
+        await recordUsage(session.id, turn.usage);
+        await reportIfAbusive(session.id, turn, req);
+        live?.turnStored({ sessionId: session.id, customerText: req.message, turn });
+        return toResponse(session.id, turn, undefined, handoff);
       }
       sessions.delete(session.id);
     }
-    throw new Error('conversation is being updated concurrently; retries exhausted');
+    throw new ConflictError(
+      'This conversation is busy with other messages. Send the message again in a moment.',
+      'conversation_busy',
+    );
   }
 
   return {
@@ -185,7 +318,44 @@ export function createChatService(deps: {
       };
     },
 
+    /**
+     * Checks a visitor's session id and secret (for routes outside the chat that act for the
+     * visitor, like attachments); throws SessionNotFoundError when either is wrong.
+     */
+    async verifySession(
+      sessionId: string,
+      secret: string | undefined,
+    ): Promise<{ id: string; channel: string; locale: string }> {
+      const session = await repository.findSession(sessionId);
+      if (!session || !secretMatches(secret, session.secretHash)) throw new SessionNotFoundError();
+      return { id: session.id, channel: session.channel, locale: session.locale };
+    },
+
+    /** Adds a system line to a transcript (e.g. "attachment received"), in the caller's transaction. */
+    async addSystemMessage(
+      sessionId: string,
+      text: string,
+      meta: Record<string, unknown>,
+      tx: QueryRunner = db,
+    ): Promise<void> {
+      await tx.query(
+        `WITH s AS (
+           UPDATE chat_sessions SET message_count = message_count + 1, last_activity_at = now()
+            WHERE id = $1 AND deleted_at IS NULL
+            RETURNING id
+         )
+         INSERT INTO chat_messages (session_id, role, text, meta)
+         SELECT s.id, 'system', $2, $3::jsonb FROM s`,
+        [sessionId, text, JSON.stringify(meta)],
+      );
+    },
+
     ensurePartitions: (monthsAhead: number) => repository.ensurePartitions(monthsAhead),
+
+    /** Drops cached copies of conversations (after erasure or anonymisation elsewhere). */
+    forgetSessions(ids: readonly string[]): void {
+      for (const id of ids) sessions.delete(id);
+    },
   };
 }
 
@@ -207,14 +377,22 @@ function turnMessages(userText: string, turn: AssistantTurn): NewMessage[] {
   ];
 }
 
-function toResponse(sessionId: string, turn: AssistantTurn, secret?: string): ChatResponse {
+function toResponse(
+  sessionId: string,
+  turn: AssistantTurn,
+  secret?: string,
+  outcome?: HandoffOutcome,
+): ChatResponse {
   const handoff = turn.actions.find((a) => a.type === 'handoff');
+  const text = outcome?.note ? `${turn.text}\n\n${outcome.note}` : turn.text;
   return {
     sessionId,
     ...(secret ? { sessionSecret: secret } : {}),
     locale: turn.locale,
-    reply: { text: turn.text, ...(turn.suggestions.length ? { suggestions: turn.suggestions } : {}) },
+    reply: { text, ...(turn.suggestions.length ? { suggestions: turn.suggestions } : {}) },
     ...(turn.quote ? { quote: turn.quote } : {}),
-    ...(handoff && handoff.type === 'handoff' ? { handoff: { reason: handoff.reason } } : {}),
+    ...(handoff && handoff.type === 'handoff'
+      ? { handoff: { reason: handoff.reason, ...(outcome ? { status: outcome.status } : {}) } }
+      : {}),
   };
 }

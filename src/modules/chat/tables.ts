@@ -3,7 +3,7 @@
  * definition below is for queries only and is not used to generate DDL.
  */
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, numeric, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 export const chatSessions = pgTable(
   'chat_sessions',
@@ -15,6 +15,10 @@ export const chatSessions = pgTable(
     status: text('status').notNull().default('active'),
     endReason: text('end_reason'),
     engine: text('engine').notNull().default('offline'),
+    /** LLM tokens and cost of the whole conversation (0 while only the offline engine answered). */
+    llmTokensIn: integer('llm_tokens_in').notNull().default(0),
+    llmTokensOut: integer('llm_tokens_out').notNull().default(0),
+    llmCostUsd: numeric('llm_cost_usd', { precision: 12, scale: 6, mode: 'number' }).notNull().default(0),
     state: jsonb('state')
       .notNull()
       .default(sql`'{}'::jsonb`),
@@ -25,6 +29,10 @@ export const chatSessions = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     lastActivityAt: timestamp('last_activity_at', { withTimezone: true }).notNull().defaultNow(),
     endedAt: timestamp('ended_at', { withTimezone: true }),
+    /** When the idle conversation was last nudged; one nudge per idle period (nudged_at < last_activity_at). */
+    nudgedAt: timestamp('nudged_at', { withTimezone: true }),
+    /** Live handoff state: null (the assistant answers), 'waiting' (queued for an operator) or 'claimed'. */
+    handoffStatus: text('handoff_status'),
     anonymizedAt: timestamp('anonymized_at', { withTimezone: true }),
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
   },

@@ -10,7 +10,8 @@ const color = z.string().regex(/^#[0-9a-fA-F]{3,8}$/, 'must be a hex colour such
 const localized = z.strictObject({
   title: z.string().min(1).max(80),
   greeting: z.string().min(1).max(500),
-  consentNotice: z.string().min(1).max(600),
+  /** Generated from the privacy configuration when absent (the usual case). */
+  consentNotice: z.string().min(1).max(600).optional(),
   suggestions: z.array(z.string().min(1).max(80)).max(6).default([]),
 });
 
@@ -55,7 +56,7 @@ export function widgetConfigFor(settings: WidgetSettings, locale: Locale): Widge
     colors: settings.colors,
     position: settings.position,
     privacyPolicyUrl: settings.privacyPolicyUrl,
-    consentNotice: text.consentNotice,
+    consentNotice: text.consentNotice ?? '',
     suggestions: text.suggestions,
   };
 }

@@ -6,6 +6,8 @@ export interface StoredSession {
 interface StoredState {
   session?: StoredSession;
   open?: boolean;
+  /** The last live event the widget processed, for the session stored with it. */
+  live?: { sessionId: string; lastEventId: number };
 }
 
 /** Widget state kept in the host page's localStorage under one namespaced key per Frontdesk server. */
@@ -51,6 +53,22 @@ export class WidgetStorage {
   clearSession(): void {
     const { session: _session, ...rest } = this.read();
     this.write(rest);
+  }
+
+  lastEventId(): number | undefined {
+    const state = this.read();
+    const live = state.live;
+    return live &&
+      state.session &&
+      live.sessionId === state.session.sessionId &&
+      typeof live.lastEventId === 'number'
+      ? live.lastEventId
+      : undefined;
+  }
+
+  saveLastEventId(lastEventId: number): void {
+    const state = this.read();
+    if (state.session) this.write({ ...state, live: { sessionId: state.session.sessionId, lastEventId } });
   }
 
   isOpen(): boolean {

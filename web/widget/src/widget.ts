@@ -6,6 +6,7 @@ import { richText } from './rich-text';
 import { WidgetStorage } from './storage';
 import { WIDGET_CSS } from './styles';
 import { HttpTransport, type ChatTransport, type TransportEvent } from './transport';
+import { LiveConnection, type LiveEvent } from './live';
 import type { Locale, MessageRole, TranscriptMessage, WidgetConfig } from './types';
 
 export const MAX_MESSAGE_LENGTH = 4000;
@@ -37,6 +38,10 @@ function safeLink(value: string, base: string): string | undefined {
 export class ChatWidget implements WidgetApi {
   private readonly storage: WidgetStorage;
   private readonly transport: ChatTransport;
+  private readonly live: LiveConnection;
+  /** Transcript message ids already shown (live events may repeat what the transcript had). */
+  private readonly shownIds = new Set<string>();
+  private operatorTypingTimer: ReturnType<typeof setTimeout> | undefined;
   private locale: Locale | undefined;
   private strings: UiStrings;
   private config: WidgetConfig | undefined;
@@ -71,6 +76,7 @@ export class ChatWidget implements WidgetApi {
   constructor(private readonly options: EmbedOptions) {
     this.storage = new WidgetStorage(options.baseUrl);
     this.transport = new HttpTransport(options.baseUrl, this.storage);
+    this.live = new LiveConnection(options.baseUrl, this.storage, (event) => this.onLiveEvent(event));
     this.locale = options.locale;
     this.strings = uiStrings(this.locale ?? 'en');
 
@@ -138,7 +144,7 @@ export class ChatWidget implements WidgetApi {
     document.body.append(this.host);
     this.updateOnlineState();
     void this.loadConfig();
-    if (this.transport.hasSession()) void this.restoreTranscript();
+    if (this.transport.hasSession()) void this.restoreTranscript().then(() => this.live.start());
     else this.transcriptShown = true;
     if (this.storage.isOpen()) this.open(false);
   }
@@ -349,7 +355,10 @@ export class ChatWidget implements WidgetApi {
       this.showGreeting();
       return;
     }
-    for (const message of messages) this.appendMessage(message.role, message.text);
+    for (const message of messages) {
+      if (message.id) this.shownIds.add(message.id);
+      this.appendMessage(message.role, message.text);
+    }
     const last = messages[messages.length - 1];
     this.renderSuggestions(last && last.role !== 'user' ? (last.suggestions ?? []) : []);
   }
@@ -380,6 +389,39 @@ export class ChatWidget implements WidgetApi {
       }),
     );
     this.suggestions.hidden = suggestions.length === 0;
+  }
+
+  /** Operator messages, typing, the nudge and handoff status from the widget WebSocket. */
+  private onLiveEvent(event: LiveEvent): void {
+    const text = typeof event.data.text === 'string' ? event.data.text : '';
+    const messageId = typeof event.data.messageId === 'string' ? event.data.messageId : '';
+    if (messageId) {
+      if (this.shownIds.has(messageId)) return;
+      this.shownIds.add(messageId);
+    }
+    if (event.type === 'typing') {
+      this.showOperatorTyping(event.data.active === true);
+      return;
+    }
+    if (event.type === 'message' && event.data.role === 'operator' && text) {
+      this.showOperatorTyping(false);
+      this.appendMessage('operator', text);
+    } else if (event.type === 'nudge' && text) {
+      this.appendMessage('assistant', text);
+    } else if ((event.type === 'handoff' || event.type === 'session_ended') && text) {
+      this.appendMessage('system', text);
+    }
+  }
+
+  private showOperatorTyping(active: boolean): void {
+    if (this.operatorTypingTimer) clearTimeout(this.operatorTypingTimer);
+    this.operatorTypingTimer = undefined;
+    if (this.pending) return;
+    this.typing.hidden = !active;
+    this.typing.setAttribute('aria-label', active ? this.strings.operator + '…' : this.strings.typing);
+    // A typing indicator whose "stopped" never arrives goes away on its own.
+    if (active) this.operatorTypingTimer = setTimeout(() => this.showOperatorTyping(false), 8_000);
+    this.scrollToEnd();
   }
 
   private onTransportEvent(event: TransportEvent): void {
@@ -433,6 +475,7 @@ export class ChatWidget implements WidgetApi {
       this.failedMessage = undefined;
       this.locale = response.locale;
       if (response.reply.text) this.appendMessage('assistant', response.reply.text);
+      this.live.start();
       this.renderSuggestions(response.reply.suggestions ?? []);
     } catch (error) {
       this.failedMessage = text;
