@@ -30,6 +30,7 @@ const { values: args } = parseArgs({
     sessions: { type: 'string', default: '20,200' },
     target: { type: 'string', default: 'postgres,embedded' },
     turns: { type: 'string', default: '30' },
+    processes: { type: 'string', default: '1' },
   },
 });
 
@@ -123,6 +124,7 @@ async function startServer(target) {
     db = await createDatabase(process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL);
     env.DATABASE_URL = db.url;
     env.DATABASE_POOL_MAX = '20';
+    env.SERVE_PROCESSES = args.processes;
   } else {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'frontdesk-bench-'));
     env.DATA_DIR = dataDir;
@@ -146,9 +148,23 @@ async function startServer(target) {
   }
   return {
     url,
+    /** Peak resident memory of the server: the process and its workers, summed. */
     peakRssMb() {
-      const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
-      const kb = Number(status.match(/VmHWM:\s+(\d+)/)?.[1] ?? 0);
+      const pids = [child.pid];
+      for (const entry of fs.readdirSync('/proc')) {
+        if (!/^\d+$/.test(entry)) continue;
+        try {
+          const status = fs.readFileSync(`/proc/${entry}/status`, 'utf8');
+          if (Number(status.match(/PPid:\s+(\d+)/)?.[1]) === child.pid) pids.push(Number(entry));
+        } catch {
+          // the process ended meanwhile
+        }
+      }
+      let kb = 0;
+      for (const pid of pids) {
+        const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+        kb += Number(status.match(/VmHWM:\s+(\d+)/)?.[1] ?? 0);
+      }
       return Math.round(kb / 1024);
     },
     async stop() {
@@ -167,6 +183,7 @@ async function load(url, sessions, durationSeconds, turns) {
     numberOfSignificantValueDigits: 3,
   });
   let errors = 0;
+  const statuses = {};
   const result = await autocannon({
     url,
     connections: sessions,
@@ -192,6 +209,7 @@ async function load(url, sessions, durationSeconds, turns) {
         onResponse(status, body, context) {
           if (status !== 200) {
             errors++;
+            statuses[status] = (statuses[status] ?? 0) + 1;
             context.sessionId = undefined;
             context.turn = 0;
             return;
@@ -216,7 +234,10 @@ async function load(url, sessions, durationSeconds, turns) {
     p50: latencies.getValueAtPercentile(50),
     p95: latencies.getValueAtPercentile(95),
     p99: latencies.getValueAtPercentile(99),
-    errors: errors + result.errors + result.non2xx - errors,
+    errors: errors + result.errors,
+    socketErrors: result.errors,
+    timeouts: result.timeouts,
+    failedStatuses: statuses,
   };
 }
 
@@ -237,7 +258,8 @@ for (const target of args.target.split(',')) {
     const server = await startServer(target);
     await load(server.url, Math.min(sessions, 10), 3, Number(args.turns)); // warm-up
     const r = await load(server.url, sessions, Number(args.duration), Number(args.turns));
-    const row = { target, sessions, ...r, peakRssMb: server.peakRssMb() };
+    const processes = target === 'postgres' ? Number(args.processes) : 1;
+    const row = { target, sessions, processes, ...r, peakRssMb: server.peakRssMb() };
     rows.push(row);
     console.error(JSON.stringify(row));
     await server.stop();
@@ -246,11 +268,11 @@ for (const target of args.target.split(',')) {
 
 const engine = await engineBenchmark();
 const lines = [
-  `| database | sessions | turns/s | p50 ms | p95 ms | p99 ms | errors | server peak RSS MB |`,
-  `| --- | --- | --- | --- | --- | --- | --- | --- |`,
+  `| database | processes | sessions | turns/s | p50 ms | p95 ms | p99 ms | errors | server peak RSS MB |`,
+  `| --- | --- | --- | --- | --- | --- | --- | --- | --- |`,
   ...rows.map(
     (r) =>
-      `| ${r.target === 'postgres' ? 'PostgreSQL server' : 'embedded (PGlite)'} | ${r.sessions} | ${r.turnsPerSecond} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.errors} | ${r.peakRssMb} |`,
+      `| ${r.target === 'postgres' ? 'PostgreSQL server' : 'embedded (PGlite)'} | ${r.processes} | ${r.sessions} | ${r.turnsPerSecond} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.errors} | ${r.peakRssMb} |`,
   ),
   '',
   `Offline engine alone: ${engine.meanMicros.toFixed(1)} µs per turn on average, p99 ${engine.p99Micros.toFixed(1)} µs (${engine.turns} turns).`,

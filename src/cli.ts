@@ -1,6 +1,7 @@
 /** The `frontdesk` command: serve, migrate, seed. */
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { migrationsDir, startFrontdesk } from './main.js';
+import { isClusterWorker, runPrimary } from './serve-processes.js';
 import { openDatabase } from './platform/db/database.js';
 import { migrate } from './platform/db/migrate.js';
 import { createLogger, type Logger } from './platform/logger.js';
@@ -14,7 +15,7 @@ const USAGE = `Usage: frontdesk <command>
 Commands:
   serve      run the HTTP API, web apps and background work (npm start)
   migrate    apply database migrations and exit
-  seed       load the demo data (knowledge base is read from KNOWLEDGE_DIR) and exit
+  seed       prepare the database for the demo (migrations; the demo business itself is the data in KNOWLEDGE_DIR)
   admin      staff accounts: admin create-user …, admin setup-link (frontdesk admin help)
   privacy    privacy inventory: write docs/data-inventory.md from the data inventory
   redteam    attack a deployment's chat API with the red-team corpus (frontdesk redteam --help)
@@ -29,6 +30,10 @@ function loggerFor(config: Config): Logger {
 
 async function serve(config: Config): Promise<void> {
   const logger = loggerFor(config);
+  if (config.http.processes > 1 && !isClusterWorker()) {
+    runPrimary(config.http.processes, logger);
+    return;
+  }
   const runtime = await startFrontdesk(config, { logger });
   logger.info({ url: runtime.url, env: config.env, database: runtime.db.kind }, 'Frontdesk is serving');
   let stopping = false;
