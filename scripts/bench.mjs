@@ -106,11 +106,12 @@ async function createDatabase(base) {
 
 async function startServer(target) {
   const port = await freePort();
+  const metricsToken = randomBytes(32).toString('base64url');
   const env = {
     PATH: process.env.PATH,
     NODE_ENV: 'production',
     SESSION_SECRET: randomBytes(32).toString('base64url'),
-    METRICS_TOKEN: randomBytes(32).toString('base64url'),
+    METRICS_TOKEN: metricsToken,
     CORS_ORIGINS: 'http://localhost',
     PORT: String(port),
     HOST: '127.0.0.1',
@@ -148,6 +149,15 @@ async function startServer(target) {
   }
   return {
     url,
+    /** Conversations started so far (a check that turns really continue their conversations). */
+    async conversationsStarted() {
+      const res = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } });
+      const text = await res.text();
+      return [...text.matchAll(/^frontdesk_conversations_started_total\{[^}]*\} (\d+)/gm)].reduce(
+        (sum, m) => sum + Number(m[1]),
+        0,
+      );
+    },
     /** Peak resident memory of the server: the process and its workers, summed. */
     peakRssMb() {
       const pids = [child.pid];
@@ -189,44 +199,36 @@ async function load(url, sessions, durationSeconds, turns) {
     connections: sessions,
     duration: durationSeconds,
     histograms: { latencies },
-    requests: [
-      {
-        method: 'POST',
-        path: '/api/v1/chat',
-        setupRequest(req, context) {
-          context.turn ??= 0;
-          const message = CONVERSATION[context.turn % CONVERSATION.length];
-          const body = context.sessionId ? { sessionId: context.sessionId, message } : { message };
-          return {
-            ...req,
-            headers: {
-              'content-type': 'application/json',
-              ...(context.sessionId ? { 'x-session-secret': context.secret } : {}),
-            },
-            body: JSON.stringify(body),
-          };
-        },
-        onResponse(status, body, context) {
-          if (status !== 200) {
-            errors++;
-            statuses[status] = (statuses[status] ?? 0) + 1;
-            context.sessionId = undefined;
-            context.turn = 0;
-            return;
-          }
-          if (!context.sessionId) {
-            const parsed = JSON.parse(body);
-            context.sessionId = parsed.sessionId;
-            context.secret = parsed.sessionSecret;
-          }
-          context.turn++;
-          if (context.turn >= turns) {
-            context.sessionId = undefined;
-            context.turn = 0;
-          }
-        },
+    // One request per turn: autocannon keeps `context` while it walks through the list, and clears it
+    // when it starts the list again, so every loop over the list is one new conversation.
+    requests: Array.from({ length: turns }, (_, turn) => ({
+      method: 'POST',
+      path: '/api/v1/chat',
+      setupRequest(req, context) {
+        const message = CONVERSATION[turn % CONVERSATION.length];
+        const body = context.sessionId ? { sessionId: context.sessionId, message } : { message };
+        return {
+          ...req,
+          headers: {
+            'content-type': 'application/json',
+            ...(context.sessionId ? { 'x-session-secret': context.secret } : {}),
+          },
+          body: JSON.stringify(body),
+        };
       },
-    ],
+      onResponse(status, body, context) {
+        if (status !== 200) {
+          errors++;
+          statuses[status] = (statuses[status] ?? 0) + 1;
+          return;
+        }
+        if (!context.sessionId) {
+          const parsed = JSON.parse(body);
+          context.sessionId = parsed.sessionId;
+          context.secret = parsed.sessionSecret;
+        }
+      },
+    })),
   });
   return {
     turnsPerSecond: Math.round(result.requests.average),
@@ -257,7 +259,10 @@ for (const target of args.target.split(',')) {
   for (const sessions of args.sessions.split(',').map(Number)) {
     const server = await startServer(target);
     await load(server.url, Math.min(sessions, 10), 3, Number(args.turns)); // warm-up
+    const before = await server.conversationsStarted();
     const r = await load(server.url, sessions, Number(args.duration), Number(args.turns));
+    r.turnsPerConversation =
+      Math.round((r.total / Math.max(1, (await server.conversationsStarted()) - before)) * 10) / 10;
     const processes = target === 'postgres' ? Number(args.processes) : 1;
     const row = { target, sessions, processes, ...r, peakRssMb: server.peakRssMb() };
     rows.push(row);
