@@ -48,6 +48,8 @@ import { withConsentNotice } from './modules/privacy/widget-notice.js';
 import { adminPanelRoutes } from './modules/admin-panel/routes.js';
 import { analyticsRoutes } from './modules/analytics/routes.js';
 import { createAnalyticsService } from './modules/analytics/service.js';
+import { knowledgeAdminRoutes } from './modules/knowledge-admin/routes.js';
+import { createKnowledgeAdminService } from './modules/knowledge-admin/service.js';
 
 export interface Runtime {
   app: App;
@@ -288,6 +290,9 @@ export async function startFrontdesk(config: Config, options: StartOptions = {})
             metrics,
             timezone: () => knowledgeReader.snapshot().business.timezone,
           }),
+        }),
+        knowledgeAdminRoutes({
+          knowledgeAdmin: createKnowledgeAdminService({ dir: config.knowledge.dir, knowledge, db, logger }),
         }),
         adminPanelRoutes({ dir: path.join(config.rootDir, 'dist', 'web', 'admin') }),
       ],

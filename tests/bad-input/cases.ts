@@ -6,6 +6,7 @@
 import { HTML, JAVASCRIPT, SVG, jpeg, multipart, pdf, png, type FormPart } from './fixtures.js';
 import { UPLOAD_LIMIT_BYTES, type Caller, type Context, type Outgoing } from './harness.js';
 import { PRIVACY_BAD_CASES, PRIVACY_SKIPPED } from '../privacy/bad-input-cases.js';
+import { KNOWLEDGE_BAD_CASES } from '../knowledge/bad-input-cases.js';
 
 export interface BadCase {
   name: string;
@@ -1993,6 +1994,7 @@ export const CASES: BadCase[] = [
     expect: { status: 400, error: 'bad_request' },
   },
   ...PRIVACY_BAD_CASES,
+  ...KNOWLEDGE_BAD_CASES,
 ];
 
 /** Routes with no bad-input case, and why none is needed. */

@@ -16,6 +16,7 @@ import {
   type FakeHttpPeer,
 } from '../integrations/fake-peers.js';
 import { chat, startChat, waitFor } from '../live/helpers.js';
+import { copyShippedKnowledge } from '../../src/modules/knowledge/test-support.js';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, setupAdmin, type StaffClient } from '../security/staff-client.js';
 import { browserSkipReason, launchBrowser, type LaunchedBrowser } from './browser.js';
 
@@ -657,6 +658,142 @@ describe.skipIf(skipReason !== undefined)('admin panel: operations, users, dashb
       expect(problems.filter((p) => !/status of 401/.test(p))).toEqual([]);
     } finally {
       await mobile.close();
+    }
+  });
+});
+
+/**
+ * The Knowledge screen against a server whose knowledge directory is a private copy (the panel writes
+ * to it): a price changed inline, the FAQ searched, an FAQ entry created from a group of unanswered
+ * questions (and then found by the chat), edited and deleted; at 1280×800 and 390×844.
+ */
+describe.skipIf(skipReason !== undefined)('admin panel: knowledge (Chromium)', () => {
+  let server: TestServer;
+  let admin: StaffClient;
+  let knowledge: { dir: string; remove: () => Promise<void> };
+  const OWNER = { email: ADMIN_EMAIL, password: ADMIN_PASSWORD };
+
+  beforeAll(async () => {
+    knowledge = await copyShippedKnowledge();
+    server = await startTestServer({ env: { KNOWLEDGE_DIR: knowledge.dir } });
+    admin = await setupAdmin(server);
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    await knowledge?.remove();
+  });
+
+  interface Faq {
+    id: string;
+    answer: { pl: string };
+  }
+  const faqEntries = async (): Promise<Faq[]> =>
+    ((await (await admin.call('GET', '/api/v1/admin/knowledge/faq')).json()) as { entries: Faq[] }).entries;
+
+  it('knowledge: inline price edit, FAQ search, FAQ from unanswered questions, edit and delete', async () => {
+    await startChat(server.url, 'Czy naprawiacie rowery górskie?');
+    await startChat(server.url, 'czy naprawiacie rowery gorskie');
+
+    const browser = await launchBrowser({ viewport: { width: 1280, height: 800 }, locale: 'pl-PL' });
+    try {
+      const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+      const problems = watch(page);
+      await signIn(page, server.url, OWNER);
+      await page.getByRole('link', { name: 'Wiedza' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Wiedza' }).waitFor();
+
+      // The price of one package, edited in its row.
+      const row = page.locator('[data-package="express"]');
+      await row.getByLabel(/cena od/).fill('1111');
+      await row.getByLabel(/cena do/).fill('1111');
+      await row.getByRole('button', { name: 'Zapisz' }).click();
+      await row.getByText('Zapisano.').waitFor();
+      const packages = (await (await admin.call('GET', '/api/v1/admin/knowledge/packages')).json()) as {
+        packages: Array<{ id: string; pricePerM2: { min: number } }>;
+      };
+      expect(packages.packages.find((p) => p.id === 'express')!.pricePerM2.min).toBe(1111);
+
+      // Search narrows the FAQ list.
+      const items = page.locator('.faq-item');
+      const all = await items.count();
+      expect(all).toBeGreaterThan(3);
+      await page.getByLabel('Szukaj w FAQ').fill('zaliczka');
+      await waitFor(async () => {
+        const n = await items.count();
+        return n > 0 && n < all;
+      }, 'the FAQ filter');
+      await page.getByLabel('Szukaj w FAQ').fill('');
+
+      // A group of unanswered questions becomes an FAQ entry.
+      const group = page.locator('.group-item', { hasText: 'rowery' });
+      await group.getByText('2 × pytań').waitFor();
+      await group.getByRole('button', { name: 'Utwórz pytanie FAQ z tej grupy' }).click();
+      const form = page.locator('.faq-form');
+      await expect.poll(() => form.getByLabel('Pytanie (polski)').inputValue()).toMatch(/rowery/);
+      await form.getByLabel('Pytanie (angielski)').fill('Do you repair mountain bikes?');
+      await form.getByLabel('Odpowiedź (polski)').fill('Nie, rowerów nie naprawiamy — wykańczamy wnętrza.');
+      await form.getByLabel('Odpowiedź (angielski)').fill('No, we only finish interiors.');
+      await shot(page, 'knowledge-form');
+      await form.getByRole('button', { name: 'Zapisz' }).click();
+      await form.waitFor({ state: 'detached' });
+      const created = await waitFor(
+        async () => (await faqEntries()).find((e) => e.answer.pl.includes('rowerów nie naprawiamy')),
+        'the new FAQ entry',
+      );
+      const answer = await chat(server.url, 'Czy naprawiacie rowery górskie?');
+      expect(answer.reply?.text).toContain('rowerów nie naprawiamy');
+
+      // Edit it, then delete it with the two-step confirmation.
+      const item = page.locator(`[data-faq="${created.id}"]`);
+      await item.getByRole('button', { name: /^Edytuj/ }).click();
+      await form.getByLabel('Odpowiedź (polski)').fill('Nie naprawiamy rowerów.');
+      await form.getByRole('button', { name: 'Zapisz' }).click();
+      await form.waitFor({ state: 'detached' });
+      await waitFor(
+        async () => (await faqEntries()).some((e) => e.answer.pl === 'Nie naprawiamy rowerów.'),
+        'the edited answer',
+      );
+      await noHorizontalScroll(page);
+      await shot(page, 'knowledge');
+      await item.getByRole('button', { name: 'Usuń…' }).click();
+      await item.getByRole('button', { name: 'Usuń na stałe' }).click();
+      await item.waitFor({ state: 'detached' });
+      expect((await faqEntries()).some((e) => e.id === created.id)).toBe(false);
+      // The one 401 is the panel asking /api/v1/auth/me before anyone has signed in.
+      expect(problems.filter((p) => !/status of 401/.test(p))).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('knowledge works at 390×844 in English: bottom navigation, a new FAQ entry, no horizontal scrolling', async () => {
+    const browser = await launchBrowser({ viewport: { width: 390, height: 844 }, locale: 'en-GB' });
+    try {
+      const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+      const problems = watch(page);
+      await signIn(page, server.url, OWNER);
+      await page.getByRole('navigation').getByRole('link', { name: 'Knowledge' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Knowledge' }).waitFor();
+      await page.locator('[data-package="express"]').waitFor();
+      await noHorizontalScroll(page);
+      await page.getByRole('button', { name: 'New FAQ entry' }).first().click();
+      const form = page.locator('.faq-form');
+      await form.getByLabel('Question (Polish)').fill('Czy macie parking dla klientów?');
+      await form.getByLabel('Answer (Polish)').fill('Tak, dwa miejsca przed biurem.');
+      await form.getByLabel('Question (English)').fill('Do you have customer parking?');
+      await form.getByLabel('Answer (English)').fill('Yes, two spaces in front of the office.');
+      await form.getByLabel('Tags').fill('parking, auto');
+      await noHorizontalScroll(page);
+      await form.getByRole('button', { name: 'Save' }).click();
+      await form.waitFor({ state: 'detached' });
+      await page.locator('.faq-item', { hasText: 'Do you have customer parking?' }).waitFor();
+      await noHorizontalScroll(page);
+      await shot(page, 'knowledge-mobile');
+      // The one 401 is the panel asking /api/v1/auth/me before anyone has signed in.
+      expect(problems.filter((p) => !/status of 401/.test(p))).toEqual([]);
+    } finally {
+      await browser.close();
     }
   });
 });

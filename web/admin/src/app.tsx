@@ -15,6 +15,7 @@ import { startLive, stopLive, useLiveStatus } from './live.js';
 import { navigate, useLocation } from './router.js';
 import { ConversationScreen, ConversationsScreen } from './screens/conversations.js';
 import { DashboardScreen } from './screens/dashboard.js';
+import { KnowledgeScreen } from './screens/knowledge.js';
 import { LeadScreen, LeadsScreen } from './screens/leads.js';
 import { LoginScreen, SetupScreen } from './screens/login.js';
 import { OperationsScreen } from './screens/operations.js';
@@ -120,6 +121,8 @@ interface NavItem {
   match: RegExp;
   /** Only staff with this role see it (the API refuses the others anyway). */
   adminOnly?: boolean;
+  /** Operators and admins only. */
+  operatorOnly?: boolean;
 }
 
 const NAV: NavItem[] = [
@@ -140,6 +143,13 @@ const NAV: NavItem[] = [
     label: 'leads',
     icon: 'M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm-7 8a7 7 0 0 1 14 0z',
     match: /^\/leads/,
+  },
+  {
+    to: '/knowledge',
+    label: 'knowledge',
+    icon: 'M4 4h7a3 3 0 0 1 1 .2A3 3 0 0 1 13 4h7v15h-7a2 2 0 0 0-1 .3 2 2 0 0 0-1-.3H4zm2 2v11h5V7a1 1 0 0 0-1-1zm8 0a1 1 0 0 0-1 1v10h5V6z',
+    match: /^\/knowledge/,
+    operatorOnly: true,
   },
   {
     to: '/operations',
@@ -196,7 +206,11 @@ function Shell(props: { user: StaffUser; onSignOut(): void }) {
       </header>
       <nav class="nav" aria-label={t('mainNav')}>
         <ul>
-          {NAV.filter((item) => !item.adminOnly || props.user.role === 'admin').map((item) => {
+          {NAV.filter(
+            (item) =>
+              (!item.adminOnly || props.user.role === 'admin') &&
+              (!item.operatorOnly || props.user.role !== 'viewer'),
+          ).map((item) => {
             const active = item.match.test(location.path);
             return (
               <li key={item.to}>
@@ -234,6 +248,8 @@ function Screen(props: { path: string; user: StaffUser }) {
   if (path === '/dashboard') return <DashboardScreen />;
   if (path === '/leads') return <LeadsScreen user={user} />;
   if ((match = /^\/leads\/([0-9a-f-]+)$/.exec(path))) return <LeadScreen id={match[1]!} user={user} />;
+  if (path === '/knowledge')
+    return <RoleGate user={user} need="operator" screen={<KnowledgeScreen user={user} />} />;
   if (path === '/operations') return <RoleGate user={user} need="admin" screen={<OperationsScreen />} />;
   if (path === '/privacy') return <RoleGate user={user} need="admin" screen={<PrivacyScreen />} />;
   if (path === '/users') return <RoleGate user={user} need="admin" screen={<UsersScreen user={user} />} />;
