@@ -30,7 +30,6 @@ const { values: args } = parseArgs({
     sessions: { type: 'string', default: '20,200' },
     target: { type: 'string', default: 'postgres,embedded' },
     turns: { type: 'string', default: '30' },
-    processes: { type: 'string', default: '1' },
   },
 });
 
@@ -125,7 +124,6 @@ async function startServer(target) {
     db = await createDatabase(process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL);
     env.DATABASE_URL = db.url;
     env.DATABASE_POOL_MAX = '20';
-    env.SERVE_PROCESSES = args.processes;
   } else {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'frontdesk-bench-'));
     env.DATA_DIR = dataDir;
@@ -263,8 +261,7 @@ for (const target of args.target.split(',')) {
     const r = await load(server.url, sessions, Number(args.duration), Number(args.turns));
     r.turnsPerConversation =
       Math.round((r.total / Math.max(1, (await server.conversationsStarted()) - before)) * 10) / 10;
-    const processes = target === 'postgres' ? Number(args.processes) : 1;
-    const row = { target, sessions, processes, ...r, peakRssMb: server.peakRssMb() };
+    const row = { target, sessions, ...r, peakRssMb: server.peakRssMb() };
     rows.push(row);
     console.error(JSON.stringify(row));
     await server.stop();
@@ -273,11 +270,11 @@ for (const target of args.target.split(',')) {
 
 const engine = await engineBenchmark();
 const lines = [
-  `| database | processes | sessions | turns/s | p50 ms | p95 ms | p99 ms | errors | server peak RSS MB |`,
+  `| database | sessions | turns/s | p50 ms | p95 ms | p99 ms | errors | turns/conv. | server peak RSS MB |`,
   `| --- | --- | --- | --- | --- | --- | --- | --- | --- |`,
   ...rows.map(
     (r) =>
-      `| ${r.target === 'postgres' ? 'PostgreSQL server' : 'embedded (PGlite)'} | ${r.processes} | ${r.sessions} | ${r.turnsPerSecond} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.errors} | ${r.peakRssMb} |`,
+      `| ${r.target === 'postgres' ? 'PostgreSQL server' : 'embedded (PGlite)'} | ${r.sessions} | ${r.turnsPerSecond} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.errors} | ${r.turnsPerConversation} | ${r.peakRssMb} |`,
   ),
   '',
   `Offline engine alone: ${engine.meanMicros.toFixed(1)} µs per turn on average, p99 ${engine.p99Micros.toFixed(1)} µs (${engine.turns} turns).`,

@@ -1,7 +1,6 @@
 /** The `frontdesk` command: serve, migrate, seed. */
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { migrationsDir, startFrontdesk } from './main.js';
-import { isClusterWorker, runPrimary } from './serve-processes.js';
 import { openDatabase } from './platform/db/database.js';
 import { migrate } from './platform/db/migrate.js';
 import { createLogger, type Logger } from './platform/logger.js';
@@ -30,10 +29,6 @@ function loggerFor(config: Config): Logger {
 
 async function serve(config: Config): Promise<void> {
   const logger = loggerFor(config);
-  if (config.http.processes > 1 && !isClusterWorker()) {
-    runPrimary(config.http.processes, logger);
-    return;
-  }
   const runtime = await startFrontdesk(config, { logger });
   logger.info({ url: runtime.url, env: config.env, database: runtime.db.kind }, 'Frontdesk is serving');
   let stopping = false;

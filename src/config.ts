@@ -101,7 +101,6 @@ const envSchema = z.object({
   SERVICE_NAME: z.string().min(1).default('frontdesk'),
   HOST: optionalString,
   PORT: int(3000, 0, 65535),
-  SERVE_PROCESSES: int(1, 1, 64),
   PUBLIC_URL: optionalUrl(['http:', 'https:']),
   TRUST_PROXY: bool(false),
   LOG_LEVEL: z
@@ -230,8 +229,6 @@ export interface Config {
   http: {
     host: string;
     port: number;
-    /** Worker processes sharing the port on this machine (PostgreSQL server only). */
-    processes: number;
     publicUrl: string;
     trustProxy: boolean;
     bodyLimitBytes: number;
@@ -441,11 +438,6 @@ export function loadConfig(
       if (!e[key]) problems.push(`${key}: required when UPLOAD_STORAGE=s3`);
     }
   }
-  if (e.SERVE_PROCESSES > 1 && !e.DATABASE_URL) {
-    problems.push(
-      'SERVE_PROCESSES: more than one process needs DATABASE_URL (the embedded database is single-process)',
-    );
-  }
   problems.push(...integrationProblems(e));
   problems.push(...llmProblems(e));
   if (problems.length > 0) throw new ConfigError(problems);
@@ -458,7 +450,6 @@ export function loadConfig(
     http: {
       host,
       port: e.PORT,
-      processes: e.SERVE_PROCESSES,
       publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
       trustProxy: e.TRUST_PROXY,
       bodyLimitBytes: e.BODY_LIMIT_BYTES,

@@ -59,6 +59,8 @@ export interface Runtime {
   config: Config;
   /** Runs every due scheduled task now (what each scheduler tick does); returns the names that ran. */
   runScheduledTasks(): Promise<string[]>;
+  /** Writes what background writers still hold in memory (the batched live events) now. */
+  flushBackgroundWrites(): Promise<void>;
   /** The base URL the server listens on (after listen). */
   url: string;
   /** Stops accepting, finishes in-flight requests (bounded), closes the database and Redis. */
@@ -171,6 +173,7 @@ export async function startFrontdesk(config: Config, options: StartOptions = {})
     const mailer = integrations;
     const privacy = createPrivacyService({
       db,
+      flushPendingWrites: () => live?.flush() ?? Promise.resolve(),
       queue: jobs,
       sendMail: (mail) => mailer.sendMail(mail),
       leads,
@@ -316,6 +319,7 @@ export async function startFrontdesk(config: Config, options: StartOptions = {})
     logger,
     config,
     runScheduledTasks: () => scheduler?.tick() ?? Promise.resolve([]),
+    flushBackgroundWrites: () => live?.flush() ?? Promise.resolve(),
     url: `http://${host}:${port}`,
     close() {
       closing ??= (async () => {

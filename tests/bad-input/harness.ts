@@ -155,6 +155,8 @@ export async function release(ctx: Context | undefined): Promise<void> {
 
 /** Row counts of every table (partitioned tables counted once, through their parent) and upload files. */
 export async function snapshot(ctx: Context): Promise<Snapshot> {
+  // Earlier, valid requests may still have live events waiting to be written in a batch.
+  await ctx.server.runtime.flushBackgroundWrites();
   const db = ctx.server.runtime.db;
   const tables = await db.query<{ name: string }>(
     `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { freshEmbeddedDataDir, freshServerDatabase } from '../helpers/database.js';
+import { freshEmbeddedDataDir } from '../helpers/database.js';
 import { spawnServer, type ServerProcess } from '../helpers/process.js';
 
 let proc: ServerProcess | undefined;
@@ -100,25 +100,4 @@ describe('process lifecycle', () => {
       expect(transcript.messages[1]?.role).toBe('assistant');
     }
   });
-
-  it.runIf(Boolean(process.env.TEST_DATABASE_URL))(
-    'serves with several worker processes and stops them all gracefully',
-    async () => {
-      const db = await freshServerDatabase();
-      try {
-        proc = await spawnServer({ DATABASE_URL: db.url, SERVE_PROCESSES: '2' });
-        const serving = () => proc!.output().match(/Frontdesk is serving/g)?.length ?? 0;
-        for (let i = 0; i < 600 && serving() < 2; i++) await new Promise((r) => setTimeout(r, 100));
-        expect(serving()).toBe(2);
-        for (let i = 0; i < 20; i++) expect((await fetch(`${proc.url}/health/ready`)).status).toBe(200);
-        expect(proc.output()).toContain('serving with several worker processes');
-        proc.child.kill('SIGTERM');
-        const { code } = await proc.exited;
-        expect(code).toBe(0);
-        expect(proc.output().match(/shutdown complete/g)?.length).toBe(2);
-      } finally {
-        await db.drop();
-      }
-    },
-  );
 });

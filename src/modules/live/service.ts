@@ -191,6 +191,9 @@ export function createLiveService(deps: {
       return stored;
     },
 
+    /** Writes the events publishSoon() is holding, now. */
+    flush: (): Promise<void> => flushNow(),
+
     /**
      * Stores events within about BATCH_MS together with others (see flush above); for events whose
      * content is already durable elsewhere, where a crash losing the last batch loses nothing.

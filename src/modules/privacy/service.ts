@@ -49,6 +49,8 @@ export interface PrivacyDeps {
   business: () => PolicyFacts['business'];
   /** Drops cached copies of conversations that were erased or anonymised. */
   forgetSessions?: (ids: string[]) => void;
+  /** Writes data other parts hold in memory for a moment (batched live events) before erasing. */
+  flushPendingWrites?: () => Promise<void>;
 }
 
 export interface ErasureResult {
@@ -140,6 +142,7 @@ export function createPrivacyService(deps: PrivacyDeps) {
     subject: Subject,
     context: { origin: 'public' | 'staff'; requestId?: string; ip?: string | undefined },
   ): Promise<ErasureResult> {
+    await deps.flushPendingWrites?.();
     const keys = await keysOf(subject);
     const primary = hasher.primaryHash(subject);
     const clearBy = new Date(Date.now() + BACKUP_ROTATION.maxDays * 86_400_000);
