@@ -68,6 +68,24 @@ describe.each(databaseTargets())('LLM engine (%s)', (database) => {
     expect((session.state.memory as { recent: unknown[] }).recent).toHaveLength(4);
   });
 
+  it('stores the customer message at its arrival time, so the wait for the reply is measurable', async () => {
+    const s = await server(
+      { LLM_MODEL: 'slow-first', LLM_TIMEOUT_MS: '20000', LLM_FIRST_TOKEN_TIMEOUT_MS: '15000' },
+      database,
+    );
+    const c = new Conversation(s);
+    await c.send('Jakie macie pakiety?');
+    await c.send('A ile trwa wykończenie?');
+    const rows = await s.runtime.db.query<{ role: string; created_at: Date | string }>(
+      'SELECT role, created_at FROM chat_messages WHERE session_id = $1 ORDER BY created_at, id',
+      [c.sessionId],
+    );
+    expect(rows.map((r) => r.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
+    const waited = new Date(rows[3]!.created_at).getTime() - new Date(rows[2]!.created_at).getTime();
+    // The fake model takes 5 s before its first token.
+    expect(waited).toBeGreaterThanOrEqual(4_500);
+  });
+
   it('streams the reply as server-sent events: meta, deltas, done', async () => {
     const s = await server({ LLM_MODEL: 'good' }, database);
     const c = new Conversation(s);

@@ -18,6 +18,8 @@ export interface NewMessage {
   role: 'user' | 'assistant' | 'operator' | 'system';
   text: string;
   meta?: Record<string, unknown> | null;
+  /** When the message reached Frontdesk (default: when it is stored). Never later than the database clock. */
+  at?: Date;
 }
 
 export interface StoredMessage {
@@ -32,11 +34,17 @@ const MESSAGES_FROM = (firstParam: number, count: number) =>
   Array.from(
     { length: count },
     (_, i) =>
-      `($${firstParam + i * 3}::text, $${firstParam + i * 3 + 1}::text, $${firstParam + i * 3 + 2}::jsonb, ${i})`,
+      `($${firstParam + i * 4}::text, $${firstParam + i * 4 + 1}::text, $${firstParam + i * 4 + 2}::jsonb, ` +
+      `$${firstParam + i * 4 + 3}::timestamptz, ${i})`,
   ).join(', ');
 
 function messageParams(messages: NewMessage[]): unknown[] {
-  return messages.flatMap((m) => [m.role, m.text, m.meta ? JSON.stringify(m.meta) : null]);
+  return messages.flatMap((m) => [
+    m.role,
+    m.text,
+    m.meta ? JSON.stringify(m.meta) : null,
+    m.at ? m.at.toISOString() : null,
+  ]);
 }
 
 export function createChatRepository(db: QueryRunner) {
@@ -90,8 +98,8 @@ export function createChatRepository(db: QueryRunner) {
            RETURNING id
          )
          INSERT INTO chat_messages (session_id, role, text, meta, created_at)
-         SELECT s.id, m.role, m.text, m.meta, clock_timestamp() + make_interval(secs => m.ord / 1000.0)
-           FROM s, (VALUES ${MESSAGES_FROM(7, messages.length)}) AS m(role, text, meta, ord)`,
+         SELECT s.id, m.role, m.text, m.meta, LEAST(COALESCE(m.at, 'infinity'), clock_timestamp()) + make_interval(secs => m.ord / 1000.0)
+           FROM s, (VALUES ${MESSAGES_FROM(7, messages.length)}) AS m(role, text, meta, at, ord)`,
         [
           session.id,
           session.secretHash,
@@ -125,8 +133,8 @@ export function createChatRepository(db: QueryRunner) {
             RETURNING id
          )
          INSERT INTO chat_messages (session_id, role, text, meta, created_at)
-         SELECT s.id, m.role, m.text, m.meta, clock_timestamp() + make_interval(secs => m.ord / 1000.0)
-           FROM s, (VALUES ${MESSAGES_FROM(6, messages.length)}) AS m(role, text, meta, ord)
+         SELECT s.id, m.role, m.text, m.meta, LEAST(COALESCE(m.at, 'infinity'), clock_timestamp()) + make_interval(secs => m.ord / 1000.0)
+           FROM s, (VALUES ${MESSAGES_FROM(6, messages.length)}) AS m(role, text, meta, at, ord)
          RETURNING id`,
         [
           sessionId,

@@ -41,6 +41,8 @@ export interface ChatTurnRequest {
   clientIp?: string;
   /** Receives the reply as it is written (POST /api/v1/chat/stream); the turn is stored as usual. */
   stream?: ChatStreamSink;
+  /** When the message arrived (set by handleMessage when absent). */
+  receivedAt?: Date;
 }
 
 /** Where a streamed reply goes: the session first, then the text as it is written. */
@@ -213,7 +215,7 @@ export function createChatService(deps: {
         state: turn.state,
         engine: turn.engine,
       },
-      turnMessages(req.message, turn),
+      turnMessages(req.message, turn, req.receivedAt),
     );
     sessions.set({
       id,
@@ -253,7 +255,7 @@ export function createChatService(deps: {
         attempt === 0 ? streamOptions(req.stream, { sessionId: session.id }) : undefined,
       );
       const update = { state: turn.state, locale: turn.locale, engine: turn.engine };
-      const messages = turnMessages(req.message, turn);
+      const messages = turnMessages(req.message, turn, req.receivedAt);
       let handoff: HandoffOutcome | undefined;
       const saved = needsTransaction(turn)
         ? await db.transaction(async (tx) => {
@@ -293,7 +295,9 @@ export function createChatService(deps: {
 
   return {
     /** Answers one customer message, creating the conversation when no session is given. */
-    async handleMessage(req: ChatTurnRequest): Promise<ChatResponse> {
+    async handleMessage(request: ChatTurnRequest): Promise<ChatResponse> {
+      // The customer's message is stored with its arrival time, so reply times can be measured.
+      const req = { ...request, receivedAt: request.receivedAt ?? new Date() };
       return req.sessionId
         ? continueConversation({ ...req, sessionId: req.sessionId })
         : startConversation(req);
@@ -361,9 +365,9 @@ export function createChatService(deps: {
 
 export type ChatService = ReturnType<typeof createChatService>;
 
-function turnMessages(userText: string, turn: AssistantTurn): NewMessage[] {
+function turnMessages(userText: string, turn: AssistantTurn, receivedAt?: Date): NewMessage[] {
   return [
-    { role: 'user', text: userText },
+    { role: 'user', text: userText, ...(receivedAt ? { at: receivedAt } : {}) },
     {
       role: 'assistant',
       text: turn.text,
