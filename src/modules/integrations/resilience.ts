@@ -6,16 +6,14 @@
  */
 import {
   BrokenCircuitError,
-  CircuitState,
-  ConsecutiveBreaker,
   ExponentialBackoff,
   TimeoutStrategy,
-  circuitBreaker,
   handleWhen,
   retry,
   timeout,
   wrap,
 } from 'cockatiel';
+import { observedBreaker } from '../../platform/breaker.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Metrics } from '../../platform/metrics.js';
 
@@ -96,30 +94,24 @@ export function createProviderPolicy(
   metrics: IntegrationMetrics,
   logger: Logger,
 ): ProviderPolicy {
-  const breaker = circuitBreaker(handleWhen(isTransient), {
-    halfOpenAfter: settings.breakerHalfOpenMs,
-    breaker: new ConsecutiveBreaker(settings.breakerFailures),
-  });
-  let openedAt: number | undefined;
-  metrics.breakerState.set({ adapter: name }, 0);
-  breaker.onBreak(() => {
-    openedAt = Date.now();
-    metrics.breakerTrips.inc({ adapter: name });
-    metrics.breakerState.set({ adapter: name }, 1);
-    logger.warn({ adapter: name }, 'circuit breaker opened: deliveries to this provider wait');
-  });
-  breaker.onHalfOpen(() => metrics.breakerState.set({ adapter: name }, 2));
-  breaker.onReset(() => {
-    openedAt = undefined;
-    metrics.breakerState.set({ adapter: name }, 0);
-    logger.info({ adapter: name }, 'circuit breaker closed: provider answers again');
-  });
+  const breaker = observedBreaker(
+    isTransient,
+    { failures: settings.breakerFailures, halfOpenAfterMs: settings.breakerHalfOpenMs },
+    {
+      state: (value) => metrics.breakerState.set({ adapter: name }, value),
+      opened: () => {
+        metrics.breakerTrips.inc({ adapter: name });
+        logger.warn({ adapter: name }, 'circuit breaker opened: deliveries to this provider wait');
+      },
+      closed: () => logger.info({ adapter: name }, 'circuit breaker closed: provider answers again'),
+    },
+  );
   const retries = retry(handleWhen(isTransient), {
     maxAttempts: settings.retries,
     backoff: new ExponentialBackoff({ initialDelay: 200, maxDelay: 2_000 }),
   });
   const perTry = timeout(settings.timeoutMs, TimeoutStrategy.Aggressive);
-  const policy = wrap(retries, breaker, perTry);
+  const policy = wrap(retries, breaker.policy, perTry);
 
   return {
     name,
@@ -143,13 +135,7 @@ export function createProviderPolicy(
           throw err;
         });
     },
-    breakerState() {
-      if (breaker.state === CircuitState.Closed) return 'closed';
-      return breaker.state === CircuitState.HalfOpen ? 'half-open' : 'open';
-    },
-    isAvailable() {
-      if (breaker.state !== CircuitState.Open) return true;
-      return openedAt === undefined || Date.now() - openedAt >= settings.breakerHalfOpenMs;
-    },
+    breakerState: () => breaker.stateName(),
+    isAvailable: () => breaker.isAvailable(),
   };
 }

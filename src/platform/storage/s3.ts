@@ -7,17 +7,15 @@
 import crypto from 'node:crypto';
 import {
   BrokenCircuitError,
-  CircuitState,
-  ConsecutiveBreaker,
   ExponentialBackoff,
   TaskCancelledError,
   TimeoutStrategy,
-  circuitBreaker,
   handleWhen,
   retry,
   timeout,
   wrap,
 } from 'cockatiel';
+import { observedBreaker } from '../breaker.js';
 import type { Logger } from '../logger.js';
 import { EMPTY_PAYLOAD_HASH, signRequest, uriEncode } from './sigv4.js';
 import type { StorageMetrics } from './metrics.js';
@@ -67,19 +65,19 @@ export function createS3Storage(settings: S3Settings, metrics: StorageMetrics, l
     maxAttempts: Math.max(0, (settings.maxAttempts ?? 3) - 1),
     backoff: new ExponentialBackoff({ initialDelay: settings.retryDelayMs ?? 200, maxDelay: 2_000 }),
   });
-  const breaker = circuitBreaker(handleWhen(isTransient), {
-    halfOpenAfter: settings.breakerHalfOpenMs ?? 30_000,
-    breaker: new ConsecutiveBreaker(settings.breakerThreshold ?? 5),
-  });
-  breaker.onStateChange((state) => {
-    metrics.circuitOpen.set({ backend: 's3' }, state === CircuitState.Open ? 1 : 0);
-    if (state === CircuitState.Open) logger.warn('object storage is failing; circuit opened');
-    if (state === CircuitState.Closed) logger.info('object storage recovered; circuit closed');
-  });
+  const breaker = observedBreaker(
+    isTransient,
+    { failures: settings.breakerThreshold ?? 5, halfOpenAfterMs: settings.breakerHalfOpenMs ?? 30_000 },
+    {
+      state: (value) => metrics.circuitOpen.set({ backend: 's3' }, value === 1 ? 1 : 0),
+      opened: () => logger.warn('object storage is failing; circuit opened'),
+      closed: () => logger.info('object storage recovered; circuit closed'),
+    },
+  );
   retryPolicy.onRetry(() => metrics.retries.inc({ backend: 's3' }));
   const policy = wrap(
     retryPolicy,
-    breaker,
+    breaker.policy,
     timeout(settings.timeoutMs ?? 10_000, TimeoutStrategy.Aggressive),
   );
 

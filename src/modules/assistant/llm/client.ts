@@ -18,16 +18,8 @@ import {
   type ModelMessage,
   type ToolSet,
 } from 'ai';
-import {
-  BrokenCircuitError,
-  CircuitState,
-  ConsecutiveBreaker,
-  ExponentialBackoff,
-  circuitBreaker,
-  handleWhen,
-  retry,
-  wrap,
-} from 'cockatiel';
+import { BrokenCircuitError, ExponentialBackoff, handleWhen, retry, wrap } from 'cockatiel';
+import { observedBreaker } from '../../../platform/breaker.js';
 import type { LlmModelSettings, LlmPrices, LlmSettings } from '../../../config.js';
 import type { Logger } from '../../../platform/logger.js';
 import type { AssistantMetrics } from './metrics.js';
@@ -161,27 +153,21 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
   const languageModel = options.languageModel ?? createLanguageModel(options.model);
   const labels = { provider: slot, model: modelName };
 
-  const breaker = circuitBreaker(
-    handleWhen((err) => err instanceof LlmCallError),
-    { halfOpenAfter: settings.breakerHalfOpenMs, breaker: new ConsecutiveBreaker(settings.breakerFailures) },
+  const breaker = observedBreaker(
+    (err) => err instanceof LlmCallError,
+    { failures: settings.breakerFailures, halfOpenAfterMs: settings.breakerHalfOpenMs },
+    {
+      state: (value) => metrics.breakerState.set({ provider: slot }, value),
+      opened: () => {
+        metrics.breakerTrips.inc({ provider: slot });
+        logger.warn(
+          { llm: slot, model: modelName },
+          'LLM circuit breaker opened: its turns go to the next engine',
+        );
+      },
+      closed: () => logger.info({ llm: slot, model: modelName }, 'LLM circuit breaker closed'),
+    },
   );
-  let openedAt: number | undefined;
-  metrics.breakerState.set({ provider: slot }, 0);
-  breaker.onBreak(() => {
-    openedAt = Date.now();
-    metrics.breakerTrips.inc({ provider: slot });
-    metrics.breakerState.set({ provider: slot }, 1);
-    logger.warn(
-      { llm: slot, model: modelName },
-      'LLM circuit breaker opened: its turns go to the next engine',
-    );
-  });
-  breaker.onHalfOpen(() => metrics.breakerState.set({ provider: slot }, 2));
-  breaker.onReset(() => {
-    openedAt = undefined;
-    metrics.breakerState.set({ provider: slot }, 0);
-    logger.info({ llm: slot, model: modelName }, 'LLM circuit breaker closed');
-  });
 
   async function attempt(request: LlmCallRequest, shown: { any: boolean }): Promise<LlmCallResult> {
     const controller = new AbortController();
@@ -298,7 +284,7 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
         },
       );
       try {
-        return await wrap(retries, breaker).execute(() => attempt(request, shown));
+        return await wrap(retries, breaker.policy).execute(() => attempt(request, shown));
       } catch (err) {
         if (err instanceof BrokenCircuitError) {
           metrics.calls.inc({ ...labels, outcome: 'rejected' });
@@ -308,9 +294,6 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
         throw err;
       }
     },
-    isAvailable() {
-      if (breaker.state !== CircuitState.Open) return true;
-      return openedAt === undefined || Date.now() - openedAt >= settings.breakerHalfOpenMs;
-    },
+    isAvailable: () => breaker.isAvailable(),
   };
 }
