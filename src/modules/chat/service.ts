@@ -8,6 +8,7 @@ import type { LeadService } from '../leads/service.js';
 import type { Locale } from '../knowledge/types.js';
 import { createChatRepository, type NewMessage, type SessionRow } from './repository.js';
 import type { ChatResponse, Transcript } from './schema.js';
+import { createTurnWriter } from './turn-writer.js';
 
 export class SessionNotFoundError extends NotFoundError {
   constructor() {
@@ -142,6 +143,7 @@ export function createChatService(deps: {
     }
   };
   const repository = createChatRepository(db);
+  const turns = createTurnWriter(db);
   const sessions = new SessionCache();
 
   /** Side effects of a turn that must commit together with it (today: the lead). */
@@ -269,7 +271,7 @@ export function createChatService(deps: {
             if (ok) handoff = await openHandoff(tx, session.id, turn, req.message);
             return ok;
           })
-        : await repository.appendTurn(session.id, session.version, update, messages);
+        : await turns.write({ sessionId: session.id, expectedVersion: session.version, update, messages });
       if (saved) {
         sessions.set({
           ...session,
