@@ -106,6 +106,8 @@ export interface AssistantDeps {
   maxMessageChars: number;
   metrics: AssistantMetrics;
   logger: Logger;
+  /** Told of every failed LLM call, a skipped one (breaker open) included. */
+  onLlmFailure?: Parameters<typeof createLlmClient>[0]['onFailure'];
 }
 
 /** Intents the offline engine answers itself, whatever LLM is configured (fixed, audited wording). */
@@ -248,6 +250,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       if (!llm.isAvailable()) {
         metrics.calls.inc({ provider: llm.slot, model: llm.model, outcome: 'rejected' });
         metrics.errors.inc({ provider: llm.slot, kind: 'breaker_open' });
+        deps.onLlmFailure?.({ provider: llm.slot, model: llm.model, kind: 'breaker_open' });
         metrics.fallbacks.inc({ from: llm.slot, to: next });
         continue;
       }
@@ -331,7 +334,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
         }
       }
 
-      const checked = outputGuard.check(text, allowedContacts());
+      const checked = outputGuard.check(text, allowedContacts);
       if (!checked.ok) {
         for (const problem of checked.problems) metrics.outputBlocked.inc({ engine, problem });
         logger.warn(
@@ -360,6 +363,8 @@ export async function createConfiguredAssistant(deps: {
   llmModels?: Array<{ slot: string; model: LlmModelSettings }>;
   /** Reuses metrics already registered (several assistants on one registry). */
   assistantMetrics?: AssistantMetrics;
+  /** Told of every failed LLM call (the failure log behind the dashboard). */
+  onLlmFailure?: Parameters<typeof createLlmClient>[0]['onFailure'];
 }): Promise<Assistant> {
   const { config, logger } = deps;
   const metrics = deps.assistantMetrics ?? createAssistantMetrics(deps.metrics);
@@ -370,7 +375,14 @@ export async function createConfiguredAssistant(deps: {
       { slot: 'secondary', model: config.llm.secondary },
     ].filter((m): m is { slot: string; model: LlmModelSettings } => m.model !== undefined);
   const llms = models.map((m) =>
-    createLlmClient({ slot: m.slot, model: m.model, settings: config.llm, metrics, logger }),
+    createLlmClient({
+      slot: m.slot,
+      model: m.model,
+      settings: config.llm,
+      metrics,
+      logger,
+      onFailure: deps.onLlmFailure,
+    }),
   );
   if (llms.length > 0) {
     logger.info(
@@ -390,5 +402,6 @@ export async function createConfiguredAssistant(deps: {
     maxMessageChars: config.chat.messageMaxChars,
     metrics,
     logger,
+    onLlmFailure: deps.onLlmFailure,
   });
 }

@@ -50,7 +50,7 @@ export class GuardedStream {
   }
 
   private release(prefix: string): void {
-    const verdict = this.guard.check(prefix, this.contacts());
+    const verdict = this.guard.check(prefix, this.contacts);
     if (!verdict.ok) {
       this.stopped = true;
       return;

@@ -89,6 +89,16 @@ export function stripMarkup(text: string): string {
   return out.replace(/[ \t]{2,}/g, ' ').trim();
 }
 
+interface TextVerdict {
+  problems: readonly OutputProblem[];
+  text: string;
+  /** Contact keys in the reply that are not the business's own. */
+  contacts: readonly string[];
+}
+
+const MEMO_ENTRIES = 2_000;
+const MEMO_MAX_CHARS = 4_000;
+
 function words(text: string): string[] {
   return baseForm(text).match(/[\p{L}\p{N}]+/gu) ?? [];
 }
@@ -107,40 +117,70 @@ export function createOutputGuard(options: OutputGuardOptions) {
   const squashedSecrets = secrets.map((s) => squashedForm(s.toLowerCase())).filter((s) => s.length >= 8);
   const business = new Set(options.businessContacts.flatMap((c) => contactKeys(c)));
 
+  /** Everything about a reply that does not depend on the conversation. */
+  function inspect(reply: string): TextVerdict {
+    const problems = new Set<OutputProblem>();
+    const text = stripMarkup(reply);
+    for (const candidate of [reply, text]) {
+      if (SECRET_PATTERNS.some((re) => re.test(candidate))) problems.add('secret_pattern');
+      const lower = candidate.toLowerCase();
+      const squashed = squashedForm(lower);
+      if (
+        secrets.some((s) => lower.includes(s.toLowerCase())) ||
+        squashedSecrets.some((s) => squashed.includes(s))
+      ) {
+        problems.add('configured_secret');
+      }
+      const envLines = candidate.match(ENV_LINE) ?? [];
+      if (envLines.length >= 2 || envLines.some((line) => SECRET_ENV_NAME.test(line)))
+        problems.add('config_dump');
+    }
+    if (shingles.size > 0) {
+      const w = words(reply);
+      for (let i = 0; i + n <= w.length; i++) {
+        if (shingles.has(w.slice(i, i + n).join(' '))) {
+          problems.add('system_prompt');
+          break;
+        }
+      }
+    }
+    const contacts = contactKeys(reply).filter((key) => !business.has(key));
+    return { problems: [...problems], text, contacts };
+  }
+
+  // Replies repeat (the offline engine writes from templates and knowledge entries), and a reply's
+  // own verdict never changes: recent ones are remembered, in least-recently-used order.
+  const recent = new Map<string, TextVerdict>();
+
+  function inspectRemembered(reply: string): TextVerdict {
+    if (reply.length > MEMO_MAX_CHARS) return inspect(reply);
+    const known = recent.get(reply);
+    if (known) {
+      recent.delete(reply);
+      recent.set(reply, known);
+      return known;
+    }
+    const verdict = inspect(reply);
+    recent.set(reply, verdict);
+    if (recent.size > MEMO_ENTRIES) recent.delete(recent.keys().next().value as string);
+    return verdict;
+  }
+
   return {
     /**
-     * Checks a reply. `customerContacts` are the contact keys (contactKeys) the customer gave in this
-     * conversation.
+     * Checks a reply. `customerContacts` gives the contact keys (contactKeys) the customer gave in
+     * this conversation; it is called only when the reply holds contact details.
      */
-    check(reply: string, customerContacts: Iterable<string>): OutputVerdict {
-      const problems = new Set<OutputProblem>();
-      const text = stripMarkup(reply);
-      for (const candidate of [reply, text]) {
-        if (SECRET_PATTERNS.some((re) => re.test(candidate))) problems.add('secret_pattern');
-        const lower = candidate.toLowerCase();
-        const squashed = squashedForm(lower);
-        if (
-          secrets.some((s) => lower.includes(s.toLowerCase())) ||
-          squashedSecrets.some((s) => squashed.includes(s))
-        ) {
-          problems.add('configured_secret');
-        }
-        const envLines = candidate.match(ENV_LINE) ?? [];
-        if (envLines.length >= 2 || envLines.some((line) => SECRET_ENV_NAME.test(line)))
-          problems.add('config_dump');
+    check(reply: string, customerContacts: Iterable<string> | (() => Iterable<string>)): OutputVerdict {
+      const verdict = inspectRemembered(reply);
+      const problems = [...verdict.problems];
+      if (verdict.contacts.length > 0) {
+        const allowed = new Set(
+          typeof customerContacts === 'function' ? customerContacts() : customerContacts,
+        );
+        if (verdict.contacts.some((key) => !allowed.has(key))) problems.push('foreign_contact');
       }
-      if (shingles.size > 0) {
-        const w = words(reply);
-        for (let i = 0; i + n <= w.length; i++) {
-          if (shingles.has(w.slice(i, i + n).join(' '))) {
-            problems.add('system_prompt');
-            break;
-          }
-        }
-      }
-      const allowed = new Set([...business, ...customerContacts]);
-      if (contactKeys(reply).some((key) => !allowed.has(key))) problems.add('foreign_contact');
-      return { ok: problems.size === 0, problems: [...problems], text };
+      return { ok: problems.length === 0, problems, text: verdict.text };
     },
   };
 }
