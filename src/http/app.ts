@@ -94,7 +94,7 @@ export async function buildApp({ config, logger, metrics, routes, cache, abuse }
 
   // Order matters: headers first (so every answer carries them), then CORS (so a refused or limited
   // cross-origin caller can read why), then the blocklist, then the rate limits.
-  await registerSecurityHeaders(app, {
+  registerSecurityHeaders(app, {
     isProduction: config.isProduction,
     widgetOrigins: config.cors.widgetOrigins,
   });

@@ -12,7 +12,6 @@
  * - The OpenAPI UI (`/docs`) gets the policy its plugin computes (it lists the hashes of any inline
  *   script or style the bundled UI needs), tightened by docsCsp; it is set only on /docs routes.
  */
-import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
 
 export interface SecurityHeaderSettings {
@@ -21,19 +20,38 @@ export interface SecurityHeaderSettings {
   widgetOrigins: readonly string[];
 }
 
-const STRICT_DIRECTIVES = {
-  defaultSrc: ["'self'"],
-  scriptSrc: ["'self'"],
-  scriptSrcAttr: ["'none'"],
-  styleSrc: ["'self'"],
-  imgSrc: ["'self'", 'data:'],
-  fontSrc: ["'self'"],
-  connectSrc: ["'self'"],
-  objectSrc: ["'none'"],
-  baseUri: ["'self'"],
-  frameAncestors: ["'none'"],
-  formAction: ["'self'"],
-};
+/** The strict policy every answer carries unless its route family says otherwise. */
+export const STRICT_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "script-src-attr 'none'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "frame-ancestors 'none'",
+  "form-action 'self'",
+].join(';');
+
+/** The headers of every answer: fixed at start-up, so a request only copies them. */
+export function baselineHeaders(isProduction: boolean): Record<string, string> {
+  return {
+    'content-security-policy': STRICT_CSP,
+    'cross-origin-opener-policy': 'same-origin',
+    'cross-origin-resource-policy': 'same-origin',
+    'origin-agent-cluster': '?1',
+    'referrer-policy': 'no-referrer',
+    ...(isProduction ? { 'strict-transport-security': 'max-age=31536000; includeSubDomains' } : {}),
+    'x-content-type-options': 'nosniff',
+    'x-dns-prefetch-control': 'off',
+    'x-download-options': 'noopen',
+    'x-frame-options': 'DENY',
+    'x-permitted-cross-domain-policies': 'none',
+    'x-xss-protection': '0',
+  };
+}
 
 const DEMO_PATHS = new Set(['/', '/index.html']);
 const WIDGET_FILE = /^\/(widget\.js|assets\/widget-[0-9a-f]+\.js)$/;
@@ -70,21 +88,11 @@ export function docsCsp(swaggerCsp: string): string {
     .trim();
 }
 
-export async function registerSecurityHeaders(
-  app: FastifyInstance,
-  settings: SecurityHeaderSettings,
-): Promise<void> {
-  await app.register(helmet, {
-    contentSecurityPolicy: { useDefaults: false, directives: STRICT_DIRECTIVES },
-    hsts: settings.isProduction ? { maxAge: 31_536_000, includeSubDomains: true } : false,
-    crossOriginEmbedderPolicy: false,
-    crossOriginResourcePolicy: { policy: 'same-origin' },
-    referrerPolicy: { policy: 'no-referrer' },
-    xFrameOptions: { action: 'deny' },
-  });
-
+export function registerSecurityHeaders(app: FastifyInstance, settings: SecurityHeaderSettings): void {
+  const baseline = baselineHeaders(settings.isProduction);
   const demoCsp = demoPageCsp(settings.widgetOrigins);
   app.addHook('onRequest', async (request, reply) => {
+    reply.headers(baseline);
     const path = request.url.split('?')[0] ?? '/';
     if (DEMO_PATHS.has(path)) {
       reply.header('content-security-policy', demoCsp);
