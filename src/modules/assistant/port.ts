@@ -21,6 +21,11 @@ export interface AssistantTurnInput {
   /** The conversation state the assistant returned last turn (null for a new conversation). */
   state: unknown;
   localeHint?: Locale;
+  /**
+   * The conversation's last `limit` messages before this one, oldest first, without turns the input
+   * guard stopped. Read only when an LLM writes the reply.
+   */
+  history?: (limit: number) => Promise<Array<{ role: 'user' | 'assistant'; text: string }>>;
 }
 
 /** What the customer has told us so far (the assistant keeps it in its state). */

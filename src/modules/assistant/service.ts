@@ -22,9 +22,11 @@ import {
   emptyMemory,
   estimateTokens,
   readMemory,
+  RECENT_MESSAGES,
   recentWithinBudget,
   rememberTurn,
   summary,
+  type HistoryMessage,
   type Memory,
 } from './llm/memory.js';
 import { loadPrompts, renderSystemPrompt, type AssistantPrompts } from './llm/prompts.js';
@@ -151,7 +153,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     }
     const quote = extra.effects?.quote ?? out.quote;
     const state = out.state;
-    const nextMemory = rememberTurn(memory, { user: message, assistant: text, intent: out.intent, contacts });
+    const nextMemory = rememberTurn(memory, { intent: out.intent, contacts });
     return {
       text,
       suggestions: out.suggestions,
@@ -193,7 +195,8 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       suggestions: [],
       locale,
       intent: 'abuse',
-      // The attack is not remembered: it must not reach the LLM in later turns.
+      // The attack is not remembered, and the transcript marks the turn with the engine 'guard', so
+      // the history an LLM reads later leaves it out.
       state: { ...state, memory },
       actions: [{ type: 'abuse' }],
       engine: 'guard',
@@ -224,6 +227,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     out: EngineOutput,
     memory: Memory,
     message: string,
+    earlier: HistoryMessage[],
     allowedContacts: () => Set<string>,
     options: RespondOptions | undefined,
   ): Promise<
@@ -239,7 +243,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     const system = systemPrompt(out, memory, message);
     const budget =
       deps.contextTokens - deps.maxOutputTokens - estimateTokens(system) - estimateTokens(message);
-    const history: ModelMessage[] = recentWithinBudget(memory, Math.max(0, budget)).map((m) => ({
+    const history: ModelMessage[] = recentWithinBudget(earlier, Math.max(0, budget)).map((m) => ({
       role: m.role,
       content: m.text,
     }));
@@ -321,7 +325,8 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       let extra: { effects?: ToolEffects; usage?: AssistantTurn['usage'] } = {};
       let streamed = false;
       if (deps.llms.length > 0 && !OFFLINE_ONLY.has(out.intent)) {
-        const written = await writeWithLlm(out, memory, message, allowedContacts, options);
+        const earlier = (await input.history?.(RECENT_MESSAGES)) ?? [];
+        const written = await writeWithLlm(out, memory, message, earlier, allowedContacts, options);
         if ('failed' in written) {
           streamed = written.shown;
           if (written.shown) options?.onDelta?.('\n\n');

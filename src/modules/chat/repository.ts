@@ -148,6 +148,39 @@ export function createChatRepository(db: QueryRunner) {
       return rows.length > 0;
     },
 
+    /**
+     * The last messages of a conversation as an LLM sees them, oldest first: the customer's, and the
+     * business's (assistant and operator). A turn the input guard stopped (the reply's engine is
+     * 'guard') is left out with the customer message that caused it.
+     */
+    async recentHistory(
+      sessionId: string,
+      limit: number,
+    ): Promise<Array<{ role: 'user' | 'assistant'; text: string }>> {
+      const rows = await db.query<{ role: NewMessage['role']; text: string; engine: string | null }>(
+        `SELECT role, text, meta->>'engine' AS engine FROM chat_messages
+          WHERE session_id = $1 AND role IN ('user', 'assistant', 'operator')
+          ORDER BY created_at DESC, id DESC LIMIT $2`,
+        [sessionId, limit * 2],
+      );
+      const out: Array<{ role: 'user' | 'assistant'; text: string }> = [];
+      let skipCustomer = false;
+      for (const row of rows) {
+        if (row.role === 'assistant' && row.engine === 'guard') {
+          skipCustomer = true;
+          continue;
+        }
+        if (row.role === 'user' && skipCustomer) {
+          skipCustomer = false;
+          continue;
+        }
+        skipCustomer = false;
+        out.push({ role: row.role === 'user' ? 'user' : 'assistant', text: row.text });
+        if (out.length === limit) break;
+      }
+      return out.reverse();
+    },
+
     async listMessages(sessionId: string, limit = 500): Promise<StoredMessage[]> {
       const rows = await db.query<{
         id: string | number;

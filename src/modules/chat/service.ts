@@ -253,7 +253,12 @@ export function createChatService(deps: {
         continue;
       }
       const turn = await assistant.respond(
-        { message: req.message, state: session.state, localeHint: req.locale },
+        {
+          message: req.message,
+          state: session.state,
+          localeHint: req.locale,
+          history: (limit) => repository.recentHistory(session.id, limit),
+        },
         attempt === 0 ? streamOptions(req.stream, { sessionId: session.id }) : undefined,
       );
       const update = { state: turn.state, locale: turn.locale, engine: turn.engine };

@@ -1,22 +1,26 @@
 /**
- * What the LLM remembers of a conversation, kept in the conversation state next to the offline
- * engine's state: the recent turns word for word, a running summary of older ones built from the
- * details the engine extracted (no extra LLM call), and the contact details the customer gave (the
- * output guard lets only those through). A prompt is cut to the token budget by dropping the oldest
- * recent turns, which the summary covers.
+ * What the LLM remembers of a conversation. The conversation state keeps the compact part next to
+ * the offline engine's state: the topics talked about (the running summary, built from the details
+ * the engine extracted, with no extra LLM call) and the contact details the customer gave (the
+ * output guard lets only those through). The recent messages word for word come from the transcript
+ * itself, read only when an LLM writes the reply. A prompt is cut to the token budget by dropping
+ * the oldest recent messages, which the summary covers.
  */
 import { z } from 'zod';
 import type { Locale } from '../../knowledge/types.js';
 import type { CustomerDetails } from '../port.js';
 
+/** How many recent messages of the transcript an LLM sees word for word. */
 export const RECENT_MESSAGES = 12;
 const MAX_TOPICS = 12;
 
+/** A message of the transcript as the LLM sees it: the customer, or the business (assistant or operator). */
+export interface HistoryMessage {
+  role: 'user' | 'assistant';
+  text: string;
+}
+
 const memorySchema = z.object({
-  recent: z
-    .array(z.object({ role: z.enum(['user', 'assistant']), text: z.string().max(20_000) }))
-    .max(100)
-    .default([]),
   topics: z.array(z.string().max(40)).max(50).default([]),
   contacts: z.array(z.string().max(320)).max(50).default([]),
 });
@@ -24,7 +28,7 @@ const memorySchema = z.object({
 export type Memory = z.infer<typeof memorySchema>;
 
 export function emptyMemory(): Memory {
-  return { recent: [], topics: [], contacts: [] };
+  return { topics: [], contacts: [] };
 }
 
 /** The memory inside a stored state (`state.memory`), or an empty one. */
@@ -34,23 +38,14 @@ export function readMemory(state: unknown): Memory {
   return parsed.success ? parsed.data : emptyMemory();
 }
 
-/** Adds a turn; turns that fall out of the recent window leave their topic in the summary. */
-export function rememberTurn(
-  memory: Memory,
-  turn: { user: string; assistant: string; intent: string; contacts: string[] },
-): Memory {
-  const recent = [
-    ...memory.recent,
-    { role: 'user' as const, text: turn.user },
-    { role: 'assistant' as const, text: turn.assistant },
-  ];
+/** Adds a turn's topic and the contact details the customer gave in it. */
+export function rememberTurn(memory: Memory, turn: { intent: string; contacts: string[] }): Memory {
   const topics = [...memory.topics];
   const lastTopic = topics[topics.length - 1];
   if (!['unknown', 'abuse', 'greeting', 'thanks'].includes(turn.intent) && lastTopic !== turn.intent) {
     topics.push(turn.intent);
   }
   return {
-    recent: recent.slice(-RECENT_MESSAGES),
     topics: topics.slice(-MAX_TOPICS),
     contacts: [...new Set([...memory.contacts, ...turn.contacts])].slice(-50),
   };
@@ -108,12 +103,15 @@ export function estimateTokens(text: string): number {
   return Math.ceil(text.length / 4);
 }
 
-/** The most recent messages that fit in `budgetTokens`, oldest first. */
-export function recentWithinBudget(memory: Memory, budgetTokens: number): Memory['recent'] {
-  const out: Memory['recent'] = [];
+/** The most recent messages (oldest first in `messages`) that fit in `budgetTokens`, oldest first. */
+export function recentWithinBudget(
+  messages: readonly HistoryMessage[],
+  budgetTokens: number,
+): HistoryMessage[] {
+  const out: HistoryMessage[] = [];
   let used = 0;
-  for (let i = memory.recent.length - 1; i >= 0; i--) {
-    const message = memory.recent[i];
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const message = messages[i];
     if (!message) continue;
     const cost = estimateTokens(message.text) + 4;
     if (used + cost > budgetTokens) break;
