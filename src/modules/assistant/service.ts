@@ -135,6 +135,9 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     }
     return knownContacts.keys;
   };
+  // States this assistant returned, already in parsed form: a conversation whose state comes back
+  // unchanged from the caller's cache is not parsed and validated again (one read from the database is).
+  const written = new WeakMap<object, { state: ConversationState; memory: Memory }>();
   const canaryLine = (locale: Locale) =>
     deps.canary ? prompts.safeReplies[locale].canary.replace('{value}', deps.canary) : '';
 
@@ -154,12 +157,14 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     const quote = extra.effects?.quote ?? out.quote;
     const state = out.state;
     const nextMemory = rememberTurn(memory, { intent: out.intent, contacts });
+    const stored = { ...state, memory: nextMemory };
+    written.set(stored, { state, memory: nextMemory });
     return {
       text,
       suggestions: out.suggestions,
       locale: out.locale,
       intent: out.intent,
-      state: { ...state, memory: nextMemory },
+      state: stored,
       ...(quote ? { quote } : {}),
       actions,
       engine,
@@ -292,8 +297,10 @@ export function createAssistant(deps: AssistantDeps): Assistant {
   return {
     async respond(input, options) {
       const message = cleanMessage(input.message, deps.maxMessageChars);
-      const memory = input.state ? readMemory(input.state) : emptyMemory();
-      const previous = parseConversationState(input.state);
+      const known =
+        typeof input.state === 'object' && input.state !== null ? written.get(input.state) : undefined;
+      const memory = known?.memory ?? (input.state ? readMemory(input.state) : emptyMemory());
+      const previous = known ? known.state : parseConversationState(input.state);
 
       const verdict = inspectMessage(message);
       if (verdict.attack) {

@@ -17,7 +17,7 @@ export class SessionNotFoundError extends NotFoundError {
 }
 
 function hashSecret(secret: string): string {
-  return crypto.createHash('sha256').update(secret).digest('base64url');
+  return crypto.hash('sha256', secret, 'base64url');
 }
 
 function secretMatches(secret: string | undefined, hash: string): boolean {
