@@ -50,13 +50,14 @@ export function createEventStore(db: Database) {
       if (events.length === 0) return [];
       await tx.query('SELECT pg_advisory_xact_lock($1)', [EVENT_ORDER_LOCK]);
       // One statement for the whole batch; ids are assigned in the order of the arrays.
-      const rows = await tx.query<Row>(
+      // Only the ids come back (the events are known); they are assigned in the order of the arrays.
+      const rows = await tx.query<{ id: string | number; created_at: Date | string }>(
         `INSERT INTO live_events (session_id, audience, type, payload)
          SELECT u.session_id, u.audience, u.type, u.payload::jsonb
            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY
                 AS u(session_id, audience, type, payload, ord)
           ORDER BY u.ord
-         RETURNING id, session_id, audience, type, payload, created_at`,
+         RETURNING id, created_at`,
         [
           events.map((e) => e.sessionId ?? null),
           events.map((e) => e.audience),
@@ -64,7 +65,17 @@ export function createEventStore(db: Database) {
           events.map((e) => JSON.stringify(e.data)),
         ],
       );
-      return rows.map(toEvent).sort((a, b) => (a.id ?? 0) - (b.id ?? 0));
+      const stored = rows
+        .map((r) => ({ id: Number(r.id), at: new Date(r.created_at).toISOString() }))
+        .sort((a, b) => a.id - b.id);
+      return events.map((e, i) => ({
+        id: stored[i]!.id,
+        sessionId: e.sessionId ?? null,
+        audience: e.audience,
+        type: e.type,
+        data: e.data,
+        at: stored[i]!.at,
+      }));
     },
 
     async latestId(): Promise<number> {

@@ -114,10 +114,16 @@ export function createLiveService(deps: {
       do {
         again = false;
         try {
-          for (;;) {
-            const batch = await store.after(cursor, 500);
-            for (const event of batch) dispatch(event);
-            if (batch.length < 500) break;
+          // With nobody connected to this replica there is nobody to deliver to: it only moves its
+          // cursor (a client that connects later replays what it missed from the table).
+          if (attached.size === 0) {
+            cursor = Math.max(cursor, await store.latestId());
+          } else {
+            for (;;) {
+              const batch = await store.after(cursor, 500);
+              for (const event of batch) dispatch(event);
+              if (batch.length < 500) break;
+            }
           }
         } catch (err) {
           logger.warn({ err }, 'reading live events failed; retrying on the next signal or poll');
