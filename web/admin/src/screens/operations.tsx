@@ -1,5 +1,5 @@
-/** Operations (admins): integration status, dead letters, the blocklist and the audit log. */
-import { useState } from 'preact/hooks';
+/** Operations (admins): integration status, backups, dead letters, the blocklist and the audit log. */
+import { useEffect, useState } from 'preact/hooks';
 import { api, query } from '../api.js';
 import { formatDateTime, useI18n, type TextKey } from '../i18n.js';
 import {
@@ -39,6 +39,28 @@ interface BlockEntry {
   active: boolean;
 }
 
+interface Backup {
+  name: string;
+  createdAt: string;
+  sizeBytes: number;
+  encrypted: boolean;
+  slots: Array<'daily' | 'weekly' | 'monthly'>;
+  verification: 'passed' | 'failed' | 'pending' | 'not_verified';
+  verifiedAt: string | null;
+  verifyError: string | null;
+}
+
+interface BackupList {
+  backups: Backup[];
+  running: boolean;
+  schedule: {
+    enabled: boolean;
+    hourUtc: number;
+    keep: { daily: number; weekly: number; monthly: number };
+    encrypted: boolean;
+  };
+}
+
 interface AuditEntry {
   id: string;
   at: string;
@@ -57,6 +79,7 @@ export function OperationsScreen() {
     <>
       <PageTitle>{t('operations')}</PageTitle>
       <Integrations />
+      <Backups />
       <DeadLetters />
       <Blocklist />
       <AuditLog />
@@ -94,6 +117,103 @@ function Integrations() {
                   {t('breaker')}: {t(`breaker_${a.breaker}` as TextKey)}
                 </span>
               )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function fileSize(bytes: number): string {
+  if (bytes >= 1_048_576) return `${(bytes / 1_048_576).toFixed(1)} MB`;
+  return `${Math.max(1, Math.round(bytes / 1024))} kB`;
+}
+
+const VERIFICATION_BADGE: Record<Backup['verification'], string> = {
+  passed: 'badge active',
+  failed: 'badge waiting',
+  pending: 'badge',
+  not_verified: 'badge',
+};
+
+function Backups() {
+  const { t, lang } = useI18n();
+  const list = useLoad(() => api<BackupList>('GET', '/api/v1/admin/backups'), []);
+  const action = useAction(t);
+  const data = list.data;
+  const busy = Boolean(data && (data.running || data.backups.some((b) => b.verification === 'pending')));
+  // While a backup is being made or verified, look again every few seconds.
+  useEffect(() => {
+    if (!busy) return undefined;
+    const timer = setTimeout(list.reload, 2_000);
+    return () => clearTimeout(timer);
+  }, [busy, data]);
+  const schedule = data?.schedule;
+  return (
+    <section class="card" aria-labelledby="ops-backups">
+      <div class="section-head">
+        <h2 id="ops-backups">{t('backups')}</h2>
+        <button
+          type="button"
+          class="small"
+          disabled={action.busy || Boolean(data?.running)}
+          onClick={() =>
+            void action.run(() => api('POST', '/api/v1/admin/backups'), t('backupMade'), list.reload)
+          }
+        >
+          {t('backupNow')}
+        </button>
+      </div>
+      <p class="muted small">{t('backupsIntro')}</p>
+      {schedule && (
+        <p class="small backup-schedule">
+          {schedule.enabled
+            ? `${t('backupSchedule')} ${String(schedule.hourUtc).padStart(2, '0')}:00 UTC. `
+            : `${t('backupScheduleOff')} `}
+          {t('backupRotation')
+            .replace('{d}', String(schedule.keep.daily))
+            .replace('{w}', String(schedule.keep.weekly))
+            .replace('{m}', String(schedule.keep.monthly))}
+        </p>
+      )}
+      <MessageLine message={action.message} />
+      {data?.running && !action.busy && !data.backups.some((b) => b.verification === 'pending') ? (
+        <p class="muted small" role="status">
+          {t('backupRunning')}
+        </p>
+      ) : null}
+      {list.error ? <ErrorBox error={list.error} onRetry={list.reload} /> : null}
+      {!data ? (
+        <Loading />
+      ) : data.backups.length === 0 ? (
+        <p class="muted">{t('noBackups')}</p>
+      ) : (
+        <ul class="plain entries backup-list">
+          {data.backups.map((backup) => (
+            <li key={backup.name} class="entry backup-entry" data-name={backup.name}>
+              <div class="entry-main">
+                <strong>{formatDateTime(lang, backup.createdAt)}</strong>{' '}
+                <span class="muted small">{fileSize(backup.sizeBytes)}</span>{' '}
+                <span class={VERIFICATION_BADGE[backup.verification]}>
+                  {t(`backupVerification_${backup.verification}` as TextKey)}
+                </span>{' '}
+                {backup.encrypted && <span class="badge">{t('backupEncrypted')}</span>}{' '}
+                {backup.slots.length > 0 ? (
+                  backup.slots.map((slot) => (
+                    <span key={slot} class="badge">
+                      {t(`backupSlot_${slot}` as TextKey)}
+                    </span>
+                  ))
+                ) : (
+                  <span class="muted small">{t('backupNotKept')}</span>
+                )}
+                {backup.verifyError && <p class="entry-error small">{backup.verifyError}</p>}
+                <span class="muted small mono">{backup.name}</span>
+                {backup.verifiedAt && (
+                  <span class="muted small"> · {formatDateTime(lang, backup.verifiedAt)}</span>
+                )}
+              </div>
             </li>
           ))}
         </ul>
