@@ -117,6 +117,8 @@ async function startServer(target) {
     LOG_LEVEL: 'warn',
     RATE_LIMIT_ENABLED: 'false',
     KNOWLEDGE_WATCH: 'false',
+    // A fresh database would otherwise get its first daily backup (and its test restore) mid-run.
+    BACKUP_ENABLED: 'false',
   };
   let db;
   let dataDir;

@@ -6,6 +6,7 @@ import { migrate } from './platform/db/migrate.js';
 import { createLogger, type Logger } from './platform/logger.js';
 import { runAdminCommand } from './modules/auth/admin-command.js';
 import { runPrivacyCommand } from './modules/privacy/command.js';
+import { runBackupCommand } from './modules/backups/command.js';
 import { runRedteamCommand } from './modules/assistant/redteam/command.js';
 import { runCompareCommand } from './modules/assistant/compare/command.js';
 
@@ -17,6 +18,7 @@ Commands:
   seed       prepare the database for the demo (migrations; the demo business itself is the data in KNOWLEDGE_DIR)
   admin      staff accounts: admin create-user …, admin setup-link (frontdesk admin help)
   privacy    privacy inventory: write docs/data-inventory.md from the data inventory
+  backup     backups: backup create, list, verify <file>, restore <file> [--force] (frontdesk backup help)
   redteam    attack a deployment's chat API with the red-team corpus (frontdesk redteam --help)
   compare-models  run the conversation scenarios against several LLMs (frontdesk compare-models --help)
   help       show this help
@@ -100,6 +102,18 @@ export async function main(argv: string[]): Promise<number> {
         stdout: process.stdout,
         stderr: process.stderr,
       });
+    case 'backup':
+      return runBackupCommand(
+        config,
+        argv.slice(1),
+        { stdout: process.stdout, stderr: process.stderr },
+        createLogger({
+          level: config.log.level,
+          pretty: config.log.pretty,
+          service: config.serviceName,
+          destination: process.stderr,
+        }),
+      );
     case 'privacy':
       return runPrivacyCommand(config, argv.slice(1), { stdout: process.stdout, stderr: process.stderr });
     case 'redteam':

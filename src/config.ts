@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { BACKUP_KEEP_DEFAULTS } from './modules/backups/rotation.js';
 
 const bool = (fallback: boolean) =>
   z
@@ -215,6 +216,13 @@ const envSchema = z.object({
   RETENTION_GRACE_DAYS: int(30, 0, 3_650),
   PRIVACY_CONTACT_EMAIL: optionalString,
   PRIVACY_LINK_TTL_HOURS: int(24, 1, 720),
+  BACKUP_ENABLED: bool(true),
+  BACKUP_DIR: optionalString,
+  BACKUP_HOUR_UTC: int(2, 0, 23),
+  BACKUP_KEEP_DAILY: int(BACKUP_KEEP_DEFAULTS.daily, 1, 366),
+  BACKUP_KEEP_WEEKLY: int(BACKUP_KEEP_DEFAULTS.weekly, 0, 520),
+  BACKUP_KEEP_MONTHLY: int(BACKUP_KEEP_DEFAULTS.monthly, 0, 240),
+  BACKUP_ENCRYPTION_KEY: optionalString,
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -337,6 +345,16 @@ export interface Config {
     contactEmail: string | undefined;
     linkTtlHours: number;
   };
+  /** Backups, their schedule, rotation and encryption (docs/backups.md). */
+  backups: {
+    enabled: boolean;
+    /** Absolute directory of the backup files (outside every served directory). */
+    dir: string;
+    /** The daily backup is made from this hour (UTC) on. */
+    hourUtc: number;
+    keep: { daily: number; weekly: number; monthly: number };
+    encryptionKey: string | undefined;
+  };
   /** Absolute path of the project root (where package.json, knowledge/, migrations/ live). */
   rootDir: string;
 }
@@ -440,6 +458,16 @@ export function loadConfig(
   }
   problems.push(...integrationProblems(e));
   problems.push(...llmProblems(e));
+  const backupDir = resolve(e.BACKUP_DIR ?? path.join(e.DATA_DIR, 'backups'));
+  for (const served of [path.join(rootDir, 'dist'), path.join(rootDir, 'web'), resolve(e.KNOWLEDGE_DIR)]) {
+    const rel = path.relative(served, backupDir);
+    if (rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel))) {
+      problems.push(`BACKUP_DIR: must be outside the served directory ${served}`);
+    }
+  }
+  if (e.BACKUP_ENCRYPTION_KEY !== undefined && e.BACKUP_ENCRYPTION_KEY.length < 32) {
+    problems.push('BACKUP_ENCRYPTION_KEY: must have at least 32 characters (a long random value)');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const host = e.HOST ?? (isProduction ? '0.0.0.0' : '127.0.0.1');
@@ -593,6 +621,13 @@ export function loadConfig(
       contactEmail: e.PRIVACY_CONTACT_EMAIL,
       linkTtlHours: e.PRIVACY_LINK_TTL_HOURS,
     },
+    backups: {
+      enabled: e.BACKUP_ENABLED,
+      dir: backupDir,
+      hourUtc: e.BACKUP_HOUR_UTC,
+      keep: { daily: e.BACKUP_KEEP_DAILY, weekly: e.BACKUP_KEEP_WEEKLY, monthly: e.BACKUP_KEEP_MONTHLY },
+      encryptionKey: e.BACKUP_ENCRYPTION_KEY,
+    },
     rootDir,
   };
 }
@@ -741,5 +776,6 @@ export function secretValues(config: Config): string[] {
     config.llm.primary?.apiKey,
     config.llm.secondary?.apiKey,
     config.redteamCanary,
+    config.backups.encryptionKey,
   ].filter((v): v is string => typeof v === 'string' && v.length >= 8);
 }

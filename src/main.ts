@@ -11,6 +11,7 @@ import { migrate, readMigrations } from './platform/db/migrate.js';
 import { createLogger, type Logger } from './platform/logger.js';
 import { createMetrics } from './platform/metrics.js';
 import { createConfiguredAssistant } from './modules/assistant/service.js';
+import { createLlmFailureLog, type LlmFailureLog } from './modules/assistant/llm/failure-log.js';
 import { chatRoutes } from './modules/chat/routes.js';
 import { createChatService } from './modules/chat/service.js';
 import { createKnowledgeService, type KnowledgeService } from './modules/knowledge/service.js';
@@ -42,6 +43,7 @@ import { loadLiveTexts } from './modules/handoff/texts.js';
 import { liveRoutes } from './modules/live/routes.js';
 import { createLiveService, type LiveService } from './modules/live/service.js';
 import { createConsentRecorder } from './modules/privacy/consent.js';
+import { createConsentTrail } from './modules/privacy/consent-trail.js';
 import { privacyRoutes } from './modules/privacy/routes.js';
 import { createPrivacyService } from './modules/privacy/service.js';
 import { withConsentNotice } from './modules/privacy/widget-notice.js';
@@ -49,6 +51,8 @@ import { adminPanelRoutes } from './modules/admin-panel/routes.js';
 import { analyticsRoutes } from './modules/analytics/routes.js';
 import { createAnalyticsService } from './modules/analytics/service.js';
 import { knowledgeAdminRoutes } from './modules/knowledge-admin/routes.js';
+import { backupRoutes } from './modules/backups/routes.js';
+import { createBackupService, packageVersion, type BackupService } from './modules/backups/service.js';
 import { createKnowledgeAdminService } from './modules/knowledge-admin/service.js';
 
 export interface Runtime {
@@ -99,10 +103,14 @@ export async function startFrontdesk(config: Config, options: StartOptions = {})
   let jobs: JobQueue | undefined;
   let integrations: IntegrationService | undefined;
   let live: LiveService | undefined;
+  let backups: BackupService | undefined;
+  let llmFailures: LlmFailureLog | undefined;
   const closeDependencies = async () => {
     await scheduler?.stop();
+    await backups?.stop();
     await jobs?.stop(config.shutdownTimeoutMs);
     integrations?.close();
+    await llmFailures?.flush();
     await live?.stop();
     abuse?.stop();
     await knowledge?.close();
@@ -125,7 +133,14 @@ export async function startFrontdesk(config: Config, options: StartOptions = {})
         logger.error({ err }, 'knowledge base reload failed; still serving the previous version'),
       onReload: (snapshot) => logger.info({ version: snapshot.version }, 'knowledge base reloaded'),
     });
-    const assistant = await createConfiguredAssistant({ config, knowledge, metrics, logger });
+    llmFailures = createLlmFailureLog({ db, logger, events: () => live });
+    const assistant = await createConfiguredAssistant({
+      config,
+      knowledge,
+      metrics,
+      logger,
+      onLlmFailure: llmFailures.record,
+    });
     jobs = createJobQueue({
       db,
       logger,
@@ -170,6 +185,16 @@ export async function startFrontdesk(config: Config, options: StartOptions = {})
       logger,
     });
     const fileStorage = createFileStorage(config.uploads, metrics, logger);
+    const backupService = createBackupService({
+      db,
+      storage: fileStorage,
+      logger,
+      metrics,
+      settings: config.backups,
+      migrationsDir: migrationsDir(config),
+      appVersion: packageVersion(config.rootDir),
+    });
+    backups = backupService;
     const mailer = integrations;
     const privacy = createPrivacyService({
       db,
@@ -196,6 +221,7 @@ export async function startFrontdesk(config: Config, options: StartOptions = {})
       business: () => knowledgeReader.snapshot().business,
       // The chat service is created below; erasure and retention run only once the app serves.
       forgetSessions: (ids) => chat.forgetSessions(ids),
+      onErased: (erasure) => backupService.recordErasure(erasure),
     });
     integrations.setUnsubscribeLinkBuilder((recipient) => privacy.unsubscribeLinks(recipient));
     await jobs.start();
@@ -255,6 +281,9 @@ export async function startFrontdesk(config: Config, options: StartOptions = {})
       { name: 'session-lifecycle', everySeconds: config.live.sweepSeconds, run: () => handoffs.sweepIdle() },
       { name: 'live-events-purge', everySeconds: 3600, run: () => live?.purge() ?? Promise.resolve() },
       { name: 'privacy-retention', everySeconds: 24 * 3600, run: () => privacy.runRetention() },
+      ...(config.backups.enabled
+        ? [{ name: 'backup-daily', everySeconds: 900, run: () => backupService.runScheduled() }]
+        : []),
     ]);
     app = await buildApp({
       config,
@@ -268,7 +297,11 @@ export async function startFrontdesk(config: Config, options: StartOptions = {})
         authRoutes({ auth }),
         auditRoutes({ audit }),
         abuseRoutes({ abuse }),
-        chatRoutes({ chat, messageMaxChars: config.chat.messageMaxChars }),
+        chatRoutes({
+          // Only an LLM can fail: without one, turns need no failure bookkeeping.
+          chat: config.llm.primary || config.llm.secondary ? llmFailures.observeTurns(chat) : chat,
+          messageMaxChars: config.chat.messageMaxChars,
+        }),
         uploadRoutes({ uploads }),
         handoffRoutes({ handoffs, messageMaxChars: config.chat.messageMaxChars }),
         liveRoutes({
@@ -281,7 +314,11 @@ export async function startFrontdesk(config: Config, options: StartOptions = {})
         }),
         leadRoutes({ leads }),
         integrationRoutes({ integrations }),
-        privacyRoutes({ privacy, linkTtlHours: config.privacy.linkTtlHours }),
+        privacyRoutes({
+          privacy,
+          consentTrail: createConsentTrail({ db, secret: config.secrets.session }),
+          linkTtlHours: config.privacy.linkTtlHours,
+        }),
         widgetRoutes({
           settings: withConsentNotice(loadWidgetSettings(config.knowledge.dir), privacy.consentNotice),
           privacyPage: privacy.policyPage,
@@ -290,13 +327,13 @@ export async function startFrontdesk(config: Config, options: StartOptions = {})
         analyticsRoutes({
           analytics: createAnalyticsService({
             db,
-            metrics,
             timezone: () => knowledgeReader.snapshot().business.timezone,
           }),
         }),
         knowledgeAdminRoutes({
           knowledgeAdmin: createKnowledgeAdminService({ dir: config.knowledge.dir, knowledge, db, logger }),
         }),
+        backupRoutes({ backups: backupService }),
         adminPanelRoutes({ dir: path.join(config.rootDir, 'dist', 'web', 'admin') }),
       ],
     });
@@ -319,7 +356,10 @@ export async function startFrontdesk(config: Config, options: StartOptions = {})
     logger,
     config,
     runScheduledTasks: () => scheduler?.tick() ?? Promise.resolve([]),
-    flushBackgroundWrites: () => live?.flush() ?? Promise.resolve(),
+    flushBackgroundWrites: async () => {
+      await llmFailures?.flush();
+      await live?.flush();
+    },
     url: `http://${host}:${port}`,
     close() {
       closing ??= (async () => {

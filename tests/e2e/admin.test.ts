@@ -290,6 +290,14 @@ describe.skipIf(skipReason !== undefined)('admin panel (Chromium)', () => {
       await shot(page, 'conversations-mobile');
       await page.locator(`a[href="/admin/conversations/${session.sessionId}"]`).first().click();
       await page.getByRole('button', { name: 'Przejmij rozmowę' }).waitFor();
+      // Extracted details: labels in the panel's language, values with their units.
+      const area = page.locator('.details [data-detail="areaM2"]');
+      await expect(area.locator('dt').textContent()).resolves.toBe('Powierzchnia');
+      await expect(area.locator('dd').textContent()).resolves.toBe('48 m²');
+      await expect(page.locator('.details [data-detail="intent"] dt').textContent()).resolves.toBe(
+        'Ostatni temat',
+      );
+      await expect(page.locator('.details dt').allTextContents()).resolves.not.toContain('areaM2');
       await noHorizontalScroll(page);
       await shot(page, 'conversation-mobile');
       await page.getByRole('link', { name: 'Leady' }).click();
@@ -397,6 +405,10 @@ describe.skipIf(skipReason !== undefined)('admin panel: operations, users, dashb
       await page.getByText('Zablokowano.').waitFor();
       const blocked = page.locator('.entry', { hasText: '203.0.113.77' });
       await blocked.getByText('aktywna').waitFor();
+      // Backups: one made now is listed.
+      const backupSection = page.getByRole('region', { name: 'Kopie zapasowe' });
+      await backupSection.getByRole('button', { name: 'Zrób kopię teraz' }).click();
+      await backupSection.locator('.backup-entry').first().waitFor();
       await noHorizontalScroll(page);
       await shot(page, 'operations-desktop');
       await blocked.getByRole('button', { name: 'Zdejmij' }).click();
@@ -559,12 +571,30 @@ describe.skipIf(skipReason !== undefined)('admin panel: operations, users, dashb
       );
       await page.locator('.live-dot.on').waitFor();
 
-      // A conversation that starts now shows up in the numbers without a reload.
+      const llmErrors = page.locator('[data-tile="llm-errors"]');
+      await expect(llmErrors.locator('.tile-label').textContent()).resolves.toBe('Błędy LLM');
+      await expect(llmErrors.locator('.tile-value').textContent()).resolves.toBe('0');
+
+      // Failed LLM calls recorded (by any replica) and a conversation that starts now show up in the
+      // numbers without a reload.
+      await server.runtime.db.query(
+        `INSERT INTO llm_failures (provider, model, kind, http_status)
+         VALUES ('primary', 'test-model', 'server', 503), ('primary', 'test-model', 'server', 503),
+                ('secondary', 'test-model', 'timeout', NULL)`,
+      );
       await startChat(server.url, 'Czy robicie remonty w Poznaniu?');
       await waitFor(
         async () => (await today.textContent()) === String(before.now.conversationsToday + 1),
         'the live update of conversations today',
         20_000,
+      );
+      await waitFor(
+        async () => (await llmErrors.locator('.tile-value').textContent()) === '3',
+        'LLM errors of the period',
+        20_000,
+      );
+      await expect(page.locator('.llm-error-kinds').textContent()).resolves.toBe(
+        'Błędy LLM według rodzaju: błąd dostawcy (5xx) 2 · przekroczony czas 1',
       );
       await expect(page.locator('.chart-svg.conversations rect.bar').count()).resolves.toBe(24);
       await noHorizontalScroll(page);
@@ -616,7 +646,12 @@ describe.skipIf(skipReason !== undefined)('admin panel: operations, users, dashb
       await form.getByRole('button', { name: 'Szukaj' }).click();
       await page.getByRole('heading', { level: 2, name: 'Dane przechowywane o tej osobie' }).waitFor();
       await page.locator('tr[data-table="leads"]').waitFor();
-      await page.locator(`a[href="/admin/leads/${leadId}"]`).waitFor();
+      await page.locator(`a[href="/admin/leads/${leadId}"]`).first().waitFor();
+      // The person's consent history, event by event (the form gave both consents).
+      const history = page.getByRole('region', { name: 'Historia zgód tej osoby' });
+      await history.locator('tr[data-consent="marketing:given:form"]').waitFor();
+      await history.locator('tr[data-consent="processing:given:form"]').waitFor();
+      await expect(history.locator('tbody tr').count()).resolves.toBe(2);
 
       const [download] = await Promise.all([
         page.waitForEvent('download'),
@@ -632,6 +667,27 @@ describe.skipIf(skipReason !== undefined)('admin panel: operations, users, dashb
       await page.getByRole('button', { name: 'Usuń na zawsze' }).click();
       await page.getByRole('heading', { level: 2, name: 'Usunięto' }).waitFor();
       await page.getByText(/Kopie zapasowe przechowują te dane do/).waitFor();
+      // The consent history stays, with the withdrawals the erasure recorded.
+      await history.locator('tr[data-consent="processing:withdrawn:erasure"]').waitFor();
+      await expect(history.locator('tbody tr').count()).resolves.toBe(4);
+
+      // The consent trail of everyone, filtered by purpose, with its CSV export.
+      await page.getByRole('button', { name: 'Historia zgód', exact: true }).click();
+      const trail = page.getByRole('search', { name: 'Historia zgód' });
+      await trail.getByLabel('Cel').selectOption('marketing');
+      await trail.getByRole('button', { name: 'Szukaj' }).click();
+      await page.locator('tr[data-consent="marketing:withdrawn:erasure"]').waitFor();
+      await waitFor(
+        async () =>
+          (await page.locator('.consent-table tbody tr').count()) > 0 &&
+          (await page.locator('.consent-table tbody tr:not([data-consent^="marketing:"])').count()) === 0,
+        'only marketing consent in the trail',
+      );
+      await expect(page.getByRole('link', { name: 'Eksport CSV' }).getAttribute('href')).resolves.toBe(
+        '/api/v1/admin/privacy/consents/export?purpose=marketing',
+      );
+      await noHorizontalScroll(page);
+      await shot(page, 'privacy-trail-desktop');
       const after = await admin.call(
         'GET',
         `/api/v1/admin/privacy/search?email=${encodeURIComponent(subjectEmail)}`,
@@ -653,8 +709,13 @@ describe.skipIf(skipReason !== undefined)('admin panel: operations, users, dashb
       await page.getByLabel('E-mail').fill('anna901@example.pl');
       await page.getByRole('button', { name: 'Szukaj' }).click();
       await page.locator('tr[data-table="leads"]').waitFor();
+      await page.locator('.consent-table tr[data-consent="marketing:given:form"]').waitFor();
       await noHorizontalScroll(page);
       await shot(page, 'privacy-mobile');
+      await page.getByRole('button', { name: 'Historia zgód', exact: true }).click();
+      await page.locator('.consent-table tbody tr').first().waitFor();
+      await noHorizontalScroll(page);
+      await shot(page, 'privacy-trail-mobile');
       expect(problems.filter((p) => !/status of 401/.test(p))).toEqual([]);
     } finally {
       await mobile.close();

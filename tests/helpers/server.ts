@@ -3,6 +3,8 @@
  * (embedded by default, or a fresh database on the TEST_DATABASE_URL server) and captured log lines.
  */
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config.js';
 import { startFrontdesk, type Runtime } from '../../src/main.js';
@@ -34,6 +36,7 @@ export const TEST_ENV: Record<string, string> = {
   LOG_PRETTY: 'false',
   KNOWLEDGE_WATCH: 'false',
   RATE_LIMIT_ENABLED: 'false',
+  BACKUP_ENABLED: 'false',
 };
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -43,10 +46,15 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   if (target === 'postgres') serverDb = await freshServerDatabase();
   else dataDir ??= await freshEmbeddedDataDir();
 
+  // Backups made by a test go to a directory of its own, never to the repository's data/.
+  const backupDir = options.env?.BACKUP_DIR
+    ? undefined
+    : fs.mkdtempSync(path.join(os.tmpdir(), 'frontdesk-test-backups-'));
   const env: Record<string, string | undefined> = {
     ...TEST_ENV,
     DATA_DIR: dataDir,
     DATABASE_URL: serverDb?.url,
+    BACKUP_DIR: backupDir,
     ...options.env,
   };
   const config = loadConfig(env, ROOT);
@@ -83,6 +91,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       await runtime.close();
       if (serverDb) await serverDb.drop();
       if (dataDir && !options.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+      if (backupDir) fs.rmSync(backupDir, { recursive: true, force: true });
     },
   };
 }

@@ -195,6 +195,12 @@ describe.each(databaseTargets())('privacy requests (%s)', (database) => {
           `INSERT INTO handoffs (session_id, reason, summary, details) VALUES ($1, 'customer_request', $2, $3::jsonb)`,
           [a.sessionId, `${A.name} chce rozmowy`, JSON.stringify({ email: A.email })],
         ),
+      llm_failures: () =>
+        q(
+          `INSERT INTO llm_failures (provider, model, kind, http_status, session_id)
+           VALUES ('primary', 'test-model', 'server', 503, $1)`,
+          [a.sessionId],
+        ),
     };
     const hashesA = [hasher.subject(`email:${A.email}`), hasher.subject(`phone:${A.digits}`)];
     const needlesA = {

@@ -1,6 +1,6 @@
 /**
- * Read-only aggregates over the conversation, lead and handoff tables for the dashboard. Buckets and
- * "today" follow the business's time zone.
+ * Read-only aggregates over the conversation, lead, handoff and LLM failure tables for the dashboard.
+ * Buckets and "today" follow the business's time zone.
  */
 import type { Database } from '../../platform/db/database.js';
 
@@ -29,6 +29,9 @@ export interface RangeTotals {
   replies: number;
   replyP95Seconds: number | null;
   unanswered: number;
+  llmErrors: number;
+  /** Failed LLM calls of the range by kind (timeout, server, breaker_open, …). */
+  llmErrorsByKind: Record<string, number>;
 }
 
 export interface LiveNumbers {
@@ -39,6 +42,15 @@ export interface LiveNumbers {
 }
 
 const n = (value: unknown) => Number(value ?? 0);
+
+function llmErrorsOf(value: unknown): { llmErrors: number; llmErrorsByKind: Record<string, number> } {
+  const parsed: unknown = typeof value === 'string' ? JSON.parse(value) : value;
+  const byKind: Record<string, number> = {};
+  if (parsed && typeof parsed === 'object') {
+    for (const [kind, count] of Object.entries(parsed)) byKind[kind] = n(count);
+  }
+  return { llmErrors: Object.values(byKind).reduce((sum, c) => sum + c, 0), llmErrorsByKind: byKind };
+}
 
 export function createAnalyticsRepository(db: Database) {
   return {
@@ -99,7 +111,10 @@ export function createAnalyticsRepository(db: Database) {
                 (SELECT percentile_cont(0.95) WITHIN GROUP (ORDER BY seconds) FROM replies) AS p95,
                 (SELECT count(*) FROM chat_messages, r
                   WHERE created_at >= r.lo AND role = 'assistant'
-                    AND meta->>'intent' IN ('unknown', 'out_of_scope')) AS unanswered`,
+                    AND meta->>'intent' IN ('unknown', 'out_of_scope')) AS unanswered,
+                (SELECT coalesce(jsonb_object_agg(kind, n), '{}'::jsonb)
+                   FROM (SELECT kind, count(*) AS n FROM llm_failures, r WHERE at >= r.lo GROUP BY kind) k
+                ) AS llm_errors`,
         [unit, timezone, buckets, step],
       );
       const from = row?.['from'];
@@ -112,6 +127,7 @@ export function createAnalyticsRepository(db: Database) {
         replies: n(row?.['replies']),
         replyP95Seconds: row?.['p95'] === null || row?.['p95'] === undefined ? null : Number(row['p95']),
         unanswered: n(row?.['unanswered']),
+        ...llmErrorsOf(row?.['llm_errors']),
       };
     },
 

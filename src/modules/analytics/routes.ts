@@ -21,7 +21,6 @@ export const summarySchema = z.object({
     handoffsWaiting: z.number(),
     conversationsToday: z.number(),
     leadsToday: z.number(),
-    llmErrors: z.number().describe('LLM call failures counted by this server process since it started'),
   }),
   totals: z.object({
     from: z.string(),
@@ -35,6 +34,10 @@ export const summarySchema = z.object({
       .describe('95th percentile of the time from a customer message to the reply'),
     replies: z.number(),
     unanswered: z.number().describe('Assistant replies with intent unknown or out_of_scope'),
+    llmErrors: z.number().describe('Failed LLM calls in the range, on every replica'),
+    llmErrorsByKind: z
+      .record(z.string(), z.number())
+      .describe('Failed LLM calls in the range by kind: timeout, server, rate_limited, breaker_open, …'),
   }),
   series: z.array(bucketSchema),
 });

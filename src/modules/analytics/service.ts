@@ -1,16 +1,15 @@
 /**
- * The dashboard's numbers: what is happening now, and conversations, leads, handoffs, conversion and
- * reply time over a day, a week or a month.
+ * The dashboard's numbers: what is happening now, and conversations, leads, handoffs, conversion,
+ * reply time and failed LLM calls over a day, a week or a month. Everything comes from the database,
+ * so every replica answers the same.
  */
 import type { Database } from '../../platform/db/database.js';
-import type { Metrics } from '../../platform/metrics.js';
 import { createAnalyticsRepository, type Bucket, type LiveNumbers, type Range } from './repository.js';
 
 export type { Range } from './repository.js';
 
 export interface AnalyticsDeps {
   db: Database;
-  metrics: Metrics;
   /** The business's IANA time zone (knowledge/business.yaml): days and hours are counted in it. */
   timezone: () => string;
 }
@@ -19,7 +18,7 @@ export interface Summary {
   range: Range;
   timezone: string;
   generatedAt: string;
-  now: LiveNumbers & { llmErrors: number };
+  now: LiveNumbers;
   totals: {
     from: string;
     conversations: number;
@@ -30,16 +29,11 @@ export interface Summary {
     replyP95Seconds: number | null;
     replies: number;
     unanswered: number;
+    /** Failed LLM calls in the range, every replica's (table llm_failures). */
+    llmErrors: number;
+    llmErrorsByKind: Record<string, number>;
   };
   series: Bucket[];
-}
-
-/** LLM call failures counted by this server process since it started (frontdesk_llm_errors_total). */
-async function llmErrors(metrics: Metrics): Promise<number> {
-  const metric = metrics.registry.getSingleMetric('frontdesk_llm_errors_total');
-  if (!metric) return 0;
-  const value = await metric.get();
-  return value.values.reduce((sum, v) => sum + v.value, 0);
 }
 
 export function createAnalyticsService(deps: AnalyticsDeps) {
@@ -47,17 +41,16 @@ export function createAnalyticsService(deps: AnalyticsDeps) {
   return {
     async summary(range: Range): Promise<Summary> {
       const timezone = deps.timezone();
-      const [live, totals, series, errors] = await Promise.all([
+      const [live, totals, series] = await Promise.all([
         repository.live(timezone),
         repository.totals(range, timezone),
         repository.buckets(range, timezone),
-        llmErrors(deps.metrics),
       ]);
       return {
         range,
         timezone,
         generatedAt: new Date().toISOString(),
-        now: { ...live, llmErrors: errors },
+        now: live,
         totals: {
           from: totals.from,
           conversations: totals.conversations,
@@ -71,6 +64,8 @@ export function createAnalyticsService(deps: AnalyticsDeps) {
             totals.replyP95Seconds === null ? null : Math.round(totals.replyP95Seconds * 100) / 100,
           replies: totals.replies,
           unanswered: totals.unanswered,
+          llmErrors: totals.llmErrors,
+          llmErrorsByKind: totals.llmErrorsByKind,
         },
         series,
       };

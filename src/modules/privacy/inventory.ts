@@ -17,8 +17,10 @@ import { chatMessages } from '../chat/message-table.js';
 import { chatSessions } from '../chat/tables.js';
 import { handoffs } from '../handoff/tables.js';
 import { leadCrmLinks, leadEffects, leadNotes, leads } from '../leads/tables.js';
+import { llmFailures } from '../assistant/tables.js';
 import { liveEvents, liveTickets } from '../live/tables.js';
 import { uploads } from '../uploads/tables.js';
+import { BACKUP_KEEP_DEFAULTS, rotationPolicy } from '../backups/rotation.js';
 import { consentLog, privacyRequests } from './tables.js';
 
 export type Category =
@@ -90,6 +92,7 @@ export const RETENTION = {
   lead: 'anonymised or deleted (RETENTION_LEAD_ACTION) RETENTION_LEAD_MONTHS (default 24) months after the last change; erased on request',
   leadFollowsConversation: 'as the conversation or lead it belongs to',
   liveEvents: 'LIVE_EVENT_RETENTION_HOURS (default 48) hours',
+  llmFailures: '90 days, then deleted by the retention job; erased with the conversation',
   blocklist: 'while the block lasts, plus a few hours',
   consent: 'kept as proof of consent; pseudonymous (keyed hash), never erased by requests',
   privacyRequest:
@@ -194,7 +197,7 @@ export const INVENTORY: readonly TableEntry[] = [
         'contact',
         'enquiry',
         'conversation',
-        'name, e-mail, phone, city, area, budget and consent answers given in the chat; recent turns for the LLM',
+        'name, e-mail, phone, city, area, budget and consent answers given in the chat; topics talked about',
       ),
       messageCount: P,
       version: P,
@@ -348,6 +351,21 @@ export const INVENTORY: readonly TableEntry[] = [
       type: P,
       payload: c('content', 'enquiry', 'liveEvents', 'message texts and customer details of the event'),
       createdAt: P,
+    },
+  }),
+  entry(llmFailures, {
+    holds: 'customer',
+    what: 'Failed LLM calls (provider, model, kind of failure), for the dashboard; no message text',
+    link: { column: 'sessionId', by: 'session' },
+    erasure: 'delete',
+    columns: {
+      id: P,
+      at: P,
+      provider: P,
+      model: P,
+      kind: P,
+      httpStatus: P,
+      sessionId: c('identifier', 'enquiry', 'llmFailures', 'the conversation whose reply failed'),
     },
   }),
   entry(blocklist, {
@@ -553,16 +571,14 @@ export const OTHER_STORES = [
     name: 'Backups',
     what: 'Copies of the database and the file storage.',
     retention: 'until rotation removes them (the rotation is below)',
-    erasure: 'not edited; an erased person stays in older backups until they rotate out',
+    erasure:
+      'not edited; an erased person stays in older backups until they rotate out, and a restore applies the erasures made since the backup again',
   },
 ] as const;
 
-/** The backup rotation the erasure record and the policy cite. */
-export const BACKUP_ROTATION = {
-  en: '7 daily, 4 weekly and 3 monthly copies: erased data leaves the last backup after about 3 months',
-  pl: '7 kopii dziennych, 4 tygodniowe i 3 miesięczne: usunięte dane znikają z ostatniej kopii po ok. 3 miesiącach',
-  maxDays: 93,
-} as const;
+/** The backup rotation the erasure record and the policy cite (the backups module's defaults). */
+export const BACKUP_ROTATION: { readonly en: string; readonly pl: string; readonly maxDays: number } =
+  rotationPolicy(BACKUP_KEEP_DEFAULTS);
 
 export function allTables(): readonly TableEntry[] {
   return [...INVENTORY, ...SQL_ONLY_TABLES];

@@ -24,6 +24,9 @@ const KEPT_META_KEYS = ['intent', 'engine', 'type', 'kind', 'size'];
 /** Pseudonymous privacy-request records are kept this long. */
 export const REQUEST_RECORD_MONTHS = 36;
 
+/** Records of failed LLM calls (llm_failures) are kept this long. */
+export const LLM_FAILURE_RETENTION_DAYS = 90;
+
 export type RetentionCounts = Record<string, { anonymized: number; deleted: number }>;
 
 const BATCH = 500;
@@ -183,6 +186,7 @@ export async function runRetention(deps: {
     );
     await tx.query(`DELETE FROM handoffs WHERE session_id = ANY($1::text[])`, [ids]);
     await tx.query(`DELETE FROM live_events WHERE session_id = ANY($1::text[])`, [ids]);
+    await tx.query(`DELETE FROM llm_failures WHERE session_id = ANY($1::text[])`, [ids]);
     await tx.query(`DELETE FROM chat_sessions WHERE id = ANY($1::text[])`, [ids]);
     return { ids, messages: messages.length, files: files.map((f) => f.storage_key) };
   });
@@ -206,6 +210,11 @@ export async function runRetention(deps: {
     [REQUEST_RECORD_MONTHS],
   );
   add('privacy_requests', 'deleted', oldRequests.length);
+  const oldFailures = await db.query(
+    `DELETE FROM llm_failures WHERE at < now() - make_interval(days => $1) RETURNING id`,
+    [LLM_FAILURE_RETENTION_DAYS],
+  );
+  add('llm_failures', 'deleted', oldFailures.length);
   return counts;
 }
 

@@ -1,13 +1,17 @@
 /**
  * Privacy routes: the public request API and its no-script pages (request form, confirm pages of
  * e-mailed links, one-time export download), one-click unsubscribe, and the staff API (search,
- * export, erase). GET pages never change anything: a mail scanner following a link only sees a form.
+ * export, erase, the consent trail). GET pages never change anything: a mail scanner following a link
+ * only sees a form.
  */
+import { Readable } from 'node:stream';
+import { stringify } from 'csv-stringify';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { BadRequestError, NotFoundError } from '../../http/errors.js';
 import { auditAs, requireRole } from '../auth/guard.js';
+import type { ConsentTrail, ConsentTrailFilter } from './consent-trail.js';
 import {
   erasedPage,
   exportReadyPage,
@@ -22,6 +26,7 @@ import {
   type PageLocale,
 } from './pages.js';
 import type { PrivacyService } from './service.js';
+import { phoneDigits } from './subject.js';
 
 const FORM_LIMIT_BYTES = 4_096;
 const lang = z.enum(['pl', 'en']);
@@ -33,6 +38,73 @@ const subjectQuery = z.strictObject({
 });
 
 const staff = requireRole('admin', { scope: 'privacy:write' });
+const consentReader = requireRole('admin', { scope: 'privacy:read' });
+
+const consentFilterQuery = z.strictObject({
+  email: email.optional(),
+  phone: z
+    .string()
+    .max(40)
+    .refine((v) => phoneDigits(v) !== undefined, 'must have at least 9 digits')
+    .optional(),
+  leadId: z.uuid().optional(),
+  sessionId: z
+    .string()
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]+$/, 'must be a conversation id')
+    .optional(),
+  purpose: z.enum(['processing', 'marketing']).optional(),
+  source: z.enum(['chat', 'form', 'unsubscribe', 'erasure', 'staff']).optional(),
+  from: z.iso.datetime({ offset: true }).optional().describe('Events at or after this moment'),
+  to: z.iso.datetime({ offset: true }).optional().describe('Events before this moment'),
+});
+type ConsentFilterQuery = z.infer<typeof consentFilterQuery>;
+
+const consentEventSchema = z.object({
+  id: z.string(),
+  at: z.string(),
+  purpose: z.string(),
+  oldValue: z.string().describe('given, withdrawn, or unknown (nothing recorded before)'),
+  newValue: z.string(),
+  source: z.string(),
+  leadId: z.string().nullable(),
+  sessionId: z.string().nullable(),
+});
+
+const CONSENT_CSV_COLUMNS = [
+  'at',
+  'purpose',
+  'oldValue',
+  'newValue',
+  'source',
+  'leadId',
+  'sessionId',
+] as const;
+
+function consentFilter(q: ConsentFilterQuery): ConsentTrailFilter {
+  const from = q.from ? new Date(q.from) : undefined;
+  const to = q.to ? new Date(q.to) : undefined;
+  if (from && to && from.getTime() >= to.getTime()) {
+    throw new BadRequestError('"from" must be before "to".', 'invalid_range');
+  }
+  return { ...q, from, to };
+}
+
+function encodeConsentCursor(id: string): string {
+  return Buffer.from(`consent:${id}`).toString('base64url');
+}
+
+function decodeConsentCursor(raw: string): string {
+  const match = /^consent:([1-9][0-9]{0,17})$/.exec(Buffer.from(raw, 'base64url').toString('utf8'));
+  if (!match?.[1]) throw new BadRequestError('The cursor is not one this API returned.', 'invalid_cursor');
+  return match[1];
+}
+
+/** A cell a spreadsheet would run as a formula gets a leading apostrophe. */
+function safeCell(value: string | null): string {
+  if (value === null) return '';
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
 
 function html(reply: FastifyReply, body: string, status = 200) {
   return reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(body);
@@ -44,7 +116,11 @@ function requireSubject(q: { email?: string | undefined; phone?: string | undefi
   }
 }
 
-export function privacyRoutes(deps: { privacy: PrivacyService; linkTtlHours: number }): FastifyPluginAsync {
+export function privacyRoutes(deps: {
+  privacy: PrivacyService;
+  consentTrail: ConsentTrail;
+  linkTtlHours: number;
+}): FastifyPluginAsync {
   const { privacy } = deps;
   return async (app) => {
     // HTML forms post application/x-www-form-urlencoded (also the one-click unsubscribe of mail clients).
@@ -226,6 +302,66 @@ export function privacyRoutes(deps: { privacy: PrivacyService; linkTtlHours: num
       async (request) => {
         requireSubject(request.query);
         return privacy.search(request.query);
+      },
+    );
+
+    r.get(
+      '/api/v1/admin/privacy/consents',
+      {
+        onRequest: consentReader,
+        schema: {
+          tags: ['privacy'],
+          summary: 'The consent trail: consent events newest first, filtered; pass nextCursor as cursor',
+          description:
+            'A person (email, phone) is looked up by the keyed hash the consent log keeps, and through the leads holding the address. Addresses and hashes are never in the answer.',
+          querystring: consentFilterQuery.extend({
+            limit: z.coerce.number().int().min(1).max(200).default(50),
+            cursor: z.string().max(200).optional(),
+          }),
+          response: {
+            200: z.object({ events: z.array(consentEventSchema), nextCursor: z.string().nullable() }),
+          },
+        },
+      },
+      async (request, reply) => {
+        const { limit, cursor, ...query } = request.query;
+        const filter = consentFilter(query);
+        const before = cursor === undefined ? undefined : decodeConsentCursor(cursor);
+        const page = await deps.consentTrail.list(filter, { limit, ...(before ? { before } : {}) });
+        reply.header('cache-control', 'no-store');
+        return {
+          events: page.events,
+          nextCursor: page.nextBefore ? encodeConsentCursor(page.nextBefore) : null,
+        };
+      },
+    );
+
+    r.get(
+      '/api/v1/admin/privacy/consents/export',
+      {
+        onRequest: consentReader,
+        schema: {
+          tags: ['privacy'],
+          summary: 'The consent events matching the filters, newest first, streamed as CSV',
+          querystring: consentFilterQuery,
+        },
+      },
+      async (request, reply) => {
+        const events = deps.consentTrail.all(consentFilter(request.query));
+        const stamp = new Date().toISOString().slice(0, 10);
+        reply.header('cache-control', 'no-store');
+        reply.header('content-disposition', `attachment; filename="consents-${stamp}.csv"`);
+        reply.type('text/csv; charset=utf-8');
+        const csv = stringify({ header: true, columns: [...CONSENT_CSV_COLUMNS], bom: true });
+        const source = Readable.from(
+          (async function* () {
+            for await (const e of events) {
+              yield Object.fromEntries(CONSENT_CSV_COLUMNS.map((c) => [c, safeCell(e[c])]));
+            }
+          })(),
+        );
+        source.on('error', (err) => csv.destroy(err));
+        return reply.send(source.pipe(csv));
       },
     );
 

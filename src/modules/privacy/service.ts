@@ -51,6 +51,8 @@ export interface PrivacyDeps {
   forgetSessions?: (ids: string[]) => void;
   /** Writes data other parts hold in memory for a moment (batched live events) before erasing. */
   flushPendingWrites?: () => Promise<void>;
+  /** Told of every completed erasure (keyed hashes only), so a restored backup can erase again. */
+  onErased?: (erasure: { at: Date; subjectHashes: string[] }) => Promise<void>;
 }
 
 export interface ErasureResult {
@@ -215,6 +217,11 @@ export function createPrivacyService(deps: PrivacyDeps) {
       }
     }
     deps.forgetSessions?.(keys.sessionIds);
+    await deps
+      .onErased?.({ at: new Date(), subjectHashes: hasher.subjectHashes(subject) })
+      .catch((err: unknown) =>
+        logger.error({ err }, 'recording the erasure for backups failed; a restore would not erase again'),
+      );
     requestsTotal.inc({ kind: 'erase', origin: context.origin, stage: 'completed' });
     logger.info(
       {

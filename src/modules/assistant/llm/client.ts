@@ -145,6 +145,8 @@ export interface LlmClientOptions {
   logger: Logger;
   /** For tests: a ready model instead of one built from the settings. */
   languageModel?: LanguageModel;
+  /** Told of every failed call (the failure log behind the dashboard); must not throw. */
+  onFailure?: (failure: { provider: string; model: string; kind: LlmErrorKind; status?: number }) => void;
 }
 
 export function createLlmClient(options: LlmClientOptions): LlmClient {
@@ -252,6 +254,7 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
       const timedOut = failure.kind === 'timeout' || failure.kind === 'first_token_timeout';
       metrics.calls.inc({ ...labels, outcome: timedOut ? 'timeout' : 'error' });
       metrics.errors.inc({ provider: slot, kind: failure.kind });
+      options.onFailure?.({ provider: slot, model: modelName, kind: failure.kind, status: failure.status });
       if (timedOut) {
         metrics.timeouts.inc({ provider: slot, kind: failure.kind === 'timeout' ? 'whole' : 'first_token' });
       }
@@ -289,6 +292,7 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
         if (err instanceof BrokenCircuitError) {
           metrics.calls.inc({ ...labels, outcome: 'rejected' });
           metrics.errors.inc({ provider: slot, kind: 'breaker_open' });
+          options.onFailure?.({ provider: slot, model: modelName, kind: 'breaker_open' });
           throw new LlmCallError('breaker_open', false, 'the circuit breaker is open');
         }
         throw err;

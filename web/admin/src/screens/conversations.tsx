@@ -1,7 +1,7 @@
 /** Conversations: the live handoff queue, the filtered list, and one conversation with its transcript. */
 import { useMemo, useRef, useState } from 'preact/hooks';
 import { api, ApiError, query, type StaffUser } from '../api.js';
-import { formatDateTime, useI18n, type TextKey } from '../i18n.js';
+import { formatDateTime, useI18n, type Lang, type TextKey, type Translate } from '../i18n.js';
 import { throttle, useLiveEvents } from '../live.js';
 import { navigate } from '../router.js';
 import { ErrorBox, errorText, Field, Link, Loading, PageTitle, useLoad } from '../ui.js';
@@ -202,14 +202,137 @@ export function ConversationsScreen(_props: { user: StaffUser }) {
   );
 }
 
+/** Extracted details in the order staff read them; other keys follow in the order they came. */
+const DETAIL_ORDER = [
+  'firstName',
+  'email',
+  'phone',
+  'city',
+  'areaM2',
+  'packageId',
+  'budgetPln',
+  'quote',
+  'intent',
+  'inServiceArea',
+];
+/** Older records name some details differently. */
+const DETAIL_ALIASES: Record<string, string> = { package: 'packageId', area: 'areaM2', budget: 'budgetPln' };
+const INTENTS = new Set([
+  'greeting',
+  'pricing',
+  'quote',
+  'package_details',
+  'package_comparison',
+  'timeline',
+  'process',
+  'guarantee',
+  'financing',
+  'payment',
+  'materials',
+  'service_area',
+  'company_contact',
+  'booking',
+  'human_request',
+  'contact_details',
+  'details_given',
+  'privacy_request',
+  'thanks',
+  'goodbye',
+  'consent_yes',
+  'consent_no',
+  'complaint',
+  'out_of_scope',
+  'abuse',
+  'faq',
+  'unknown',
+]);
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+
+const locale = (lang: Lang) => (lang === 'pl' ? 'pl-PL' : 'en-GB');
+const number = (lang: Lang, n: number) => n.toLocaleString(locale(lang), { maximumFractionDigits: 2 });
+const money = (lang: Lang, n: number, currency = 'PLN') =>
+  n.toLocaleString(locale(lang), { style: 'currency', currency, maximumFractionDigits: 0 });
+
+/** "express-plus" → "Express Plus": the package's id as a name (the names live in the knowledge base). */
+function packageName(id: string): string {
+  return id
+    .split(/[-_\s]+/)
+    .filter(Boolean)
+    .map((w) => w.charAt(0).toLocaleUpperCase() + w.slice(1))
+    .join(' ');
+}
+
+/** "roomCount" → "Room count", for details this panel has no label for. */
+function humanKey(key: string): string {
+  const words = key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+function detailLabel(t: Translate, key: string): string {
+  return DETAIL_ORDER.includes(key) ? t(`detail_${key}` as TextKey) : humanKey(key);
+}
+
+function detailValue(t: Translate, lang: Lang, key: string, value: unknown): string {
+  if (typeof value === 'boolean') return value ? t('yes') : t('no');
+  if (typeof value === 'number') {
+    if (key === 'areaM2') return `${number(lang, value)} m²`;
+    if (key === 'budgetPln') return money(lang, value);
+    return number(lang, value);
+  }
+  if (typeof value === 'string') {
+    if (key === 'packageId') return packageName(value);
+    if (key === 'intent')
+      return INTENTS.has(value) ? t(`intent_${value}` as TextKey) : value.replace(/_/g, ' ');
+    if (ISO_DATE.test(value)) return formatDateTime(lang, value);
+    return value;
+  }
+  if (key === 'quote' && value && typeof value === 'object') {
+    const q = value as {
+      packageId?: unknown;
+      areaM2?: unknown;
+      min?: unknown;
+      max?: unknown;
+      currency?: unknown;
+    };
+    const currency = typeof q.currency === 'string' && /^[A-Z]{3}$/.test(q.currency) ? q.currency : 'PLN';
+    const parts: string[] = [];
+    if (typeof q.packageId === 'string') parts.push(packageName(q.packageId));
+    if (typeof q.areaM2 === 'number') parts.push(`${number(lang, q.areaM2)} m²`);
+    const range =
+      typeof q.min === 'number' && typeof q.max === 'number'
+        ? q.min === q.max
+          ? money(lang, q.min, currency)
+          : `${money(lang, q.min, currency)} – ${money(lang, q.max, currency)}`
+        : '';
+    return [parts.join(', '), range].filter(Boolean).join(': ');
+  }
+  return JSON.stringify(value);
+}
+
 function DetailList(props: { data: Record<string, unknown> }) {
-  const entries = Object.entries(props.data).filter(([, v]) => v !== null && v !== undefined && v !== '');
+  const { t, lang } = useI18n();
+  const normalized = new Map<string, unknown>();
+  for (const [key, value] of Object.entries(props.data)) {
+    if (value === null || value === undefined || value === '') continue;
+    const name = DETAIL_ALIASES[key] ?? key;
+    if (!normalized.has(name)) normalized.set(name, value);
+  }
+  const rank = (key: string) => {
+    const i = DETAIL_ORDER.indexOf(key);
+    return i === -1 ? DETAIL_ORDER.length : i;
+  };
+  // Whether the city is served says nothing while no city is known.
+  if (!normalized.has('city')) normalized.delete('inServiceArea');
+  const entries = [...normalized.entries()].sort((a, b) => rank(a[0]) - rank(b[0]));
   return (
     <dl class="details">
       {entries.map(([key, value]) => (
-        <div key={key}>
-          <dt>{key}</dt>
-          <dd>{typeof value === 'object' ? JSON.stringify(value) : String(value)}</dd>
+        <div key={key} data-detail={key}>
+          <dt>{detailLabel(t, key)}</dt>
+          <dd>{detailValue(t, lang, key, value)}</dd>
         </div>
       ))}
     </dl>

@@ -1,6 +1,7 @@
 /**
- * The dashboard: numbers for now (refreshed on every live event from the admin WebSocket, no reload)
- * and conversations, leads and handoffs over the last day, week or month as simple SVG bar charts.
+ * The dashboard: numbers for now and for the chosen period (refreshed on every live event from the
+ * admin WebSocket, no reload; failed LLM calls send one too) and conversations, leads and handoffs
+ * over the last day, week or month as simple SVG bar charts.
  */
 import { useMemo, useRef, useState } from 'preact/hooks';
 import { api } from '../api.js';
@@ -26,7 +27,6 @@ interface Summary {
     handoffsWaiting: number;
     conversationsToday: number;
     leadsToday: number;
-    llmErrors: number;
   };
   totals: {
     conversations: number;
@@ -36,6 +36,8 @@ interface Summary {
     replyP95Seconds: number | null;
     replies: number;
     unanswered: number;
+    llmErrors: number;
+    llmErrorsByKind: Record<string, number>;
   };
   series: Bucket[];
 }
@@ -50,6 +52,23 @@ function formatSeconds(lang: Lang, seconds: number | null): string {
   if (seconds === null) return '—';
   if (seconds < 1) return `${formatNumber(lang, Math.round(seconds * 1000))} ms`;
   return `${formatNumber(lang, seconds, { maximumFractionDigits: 1 })} s`;
+}
+
+const LLM_KINDS = [
+  'rate_limited',
+  'server',
+  'client',
+  'network',
+  'timeout',
+  'first_token_timeout',
+  'malformed',
+  'empty',
+  'breaker_open',
+  'unknown',
+];
+
+function llmKindLabel(t: (key: TextKey) => string, kind: string): string {
+  return LLM_KINDS.includes(kind) ? t(`llmKind_${kind}` as TextKey) : kind;
 }
 
 function bucketLabel(range: Range, start: string): string {
@@ -71,6 +90,11 @@ export function DashboardScreen() {
   useLiveEvents(() => refresh(), [refresh]);
 
   const data = summary.data;
+  const errorKinds = data
+    ? Object.entries(data.totals.llmErrorsByKind)
+        .filter(([, n]) => n > 0)
+        .sort((a, b) => b[1] - a[1])
+    : [];
   const tiles: Array<[TextKey, string, string]> = data
     ? [
         ['activeConversations', formatNumber(lang, data.now.activeConversations), 'active'],
@@ -85,7 +109,7 @@ export function DashboardScreen() {
           'conversion',
         ],
         ['replyP95', formatSeconds(lang, data.totals.replyP95Seconds), 'reply-p95'],
-        ['llmErrors', formatNumber(lang, data.now.llmErrors), 'llm-errors'],
+        ['llmErrors', formatNumber(lang, data.totals.llmErrors), 'llm-errors'],
         ['unanswered', formatNumber(lang, data.totals.unanswered), 'unanswered'],
       ]
     : [];
@@ -130,6 +154,14 @@ export function DashboardScreen() {
               {formatNumber(lang, data.totals.handoffs)} {t('handoffsCount')} · {t('timezone')}{' '}
               {data.timezone}
             </p>
+            {errorKinds.length > 0 && (
+              <p class="muted small llm-error-kinds">
+                {t('llmErrorKinds')}:{' '}
+                {errorKinds
+                  .map(([kind, n]) => `${llmKindLabel(t, kind)} ${formatNumber(lang, n)}`)
+                  .join(' · ')}
+              </p>
+            )}
           </section>
           <div class="charts">
             <Chart title={t('conversations')} range={data.range} series={data.series} field="conversations" />

@@ -1,12 +1,23 @@
 /**
- * Privacy (admins): find everything kept about a person by e-mail or phone, download it as a zip, or
- * erase it after confirming. The answer of the erasure says what was removed and until when backups
- * still hold it.
+ * Privacy (admins): find everything kept about a person by e-mail or phone, with their consent
+ * history, download it as a zip, or erase it after confirming (the answer says what was removed and
+ * until when backups still hold it); and the consent trail of everyone, filtered, with a CSV export.
  */
 import { useState } from 'preact/hooks';
 import { api, apiBlob, query } from '../api.js';
-import { formatDateTime, useI18n } from '../i18n.js';
-import { ConfirmButton, Field, Link, MessageLine, PageTitle, errorText, type Message } from '../ui.js';
+import { formatDateTime, useI18n, type Lang, type TextKey, type Translate } from '../i18n.js';
+import {
+  ConfirmButton,
+  ErrorBox,
+  Field,
+  Link,
+  Loading,
+  MessageLine,
+  PageTitle,
+  errorText,
+  useLoad,
+  type Message,
+} from '../ui.js';
 
 interface SubjectSummary {
   found: boolean;
@@ -32,6 +43,208 @@ interface ErasureResult {
 
 type Subject = { email?: string; phone?: string };
 
+interface ConsentEvent {
+  id: string;
+  at: string;
+  purpose: string;
+  oldValue: string;
+  newValue: string;
+  source: string;
+  leadId: string | null;
+  sessionId: string | null;
+}
+
+interface ConsentPage {
+  events: ConsentEvent[];
+  nextCursor: string | null;
+}
+
+type ConsentFilters = Record<string, string>;
+
+const CONSENT_URL = '/api/v1/admin/privacy/consents';
+const PURPOSES = ['processing', 'marketing'];
+const SOURCES = ['chat', 'form', 'unsubscribe', 'erasure', 'staff'];
+const VALUES = ['given', 'withdrawn', 'unknown'];
+
+const known = (t: Translate, prefix: string, list: string[], value: string) =>
+  list.includes(value) ? t(`${prefix}${value}` as TextKey) : value;
+
+/** Consent events newest first, with "load more" while the API has more. */
+function useConsentEvents(filters: ConsentFilters | undefined) {
+  const [more, setMore] = useState<ConsentEvent[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [moreError, setMoreError] = useState<unknown>();
+  const first = useLoad(async () => {
+    if (!filters) return [];
+    const page = await api<ConsentPage>('GET', `${CONSENT_URL}${query({ ...filters, limit: 50 })}`);
+    setMore([]);
+    setCursor(page.nextCursor);
+    setMoreError(undefined);
+    return page.events;
+  }, [JSON.stringify(filters ?? null)]);
+  const loadMore = async () => {
+    if (!filters || !cursor) return;
+    try {
+      const page = await api<ConsentPage>('GET', `${CONSENT_URL}${query({ ...filters, limit: 50, cursor })}`);
+      setMore((m) => [...m, ...page.events]);
+      setCursor(page.nextCursor);
+    } catch (err) {
+      setMoreError(err);
+    }
+  };
+  return { first, events: [...(first.data ?? []), ...more], cursor, loadMore, moreError };
+}
+
+function ConsentTable(props: { events: ConsentEvent[]; caption: string; lang: Lang; t: Translate }) {
+  const { events, t, lang } = props;
+  return (
+    <table class="table consent-table">
+      <caption class="sr-only">{props.caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{t('when')}</th>
+          <th scope="col">{t('consentPurpose')}</th>
+          <th scope="col">{t('consentChange')}</th>
+          <th scope="col">{t('consentSource')}</th>
+          <th scope="col">{t('consentLead')}</th>
+          <th scope="col">{t('consentConversation')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {events.map((e) => (
+          <tr key={e.id} data-consent={`${e.purpose}:${e.newValue}:${e.source}`}>
+            <th scope="row">{formatDateTime(lang, e.at)}</th>
+            <td data-label={t('consentPurpose')}>{known(t, '', PURPOSES, e.purpose)}</td>
+            <td data-label={t('consentChange')}>
+              {known(t, 'consent_', VALUES, e.oldValue)} →{' '}
+              <strong>{known(t, 'consent_', VALUES, e.newValue)}</strong>
+            </td>
+            <td data-label={t('consentSource')}>{known(t, 'csrc_', SOURCES, e.source)}</td>
+            <td data-label={t('consentLead')}>
+              {e.leadId ? (
+                <Link to={`/leads/${e.leadId}`} class="mono">
+                  {e.leadId.slice(0, 8)}
+                </Link>
+              ) : (
+                '—'
+              )}
+            </td>
+            <td data-label={t('consentConversation')}>
+              {e.sessionId ? (
+                <Link to={`/conversations/${e.sessionId}`} class="mono">
+                  {e.sessionId.slice(0, 10)}
+                </Link>
+              ) : (
+                '—'
+              )}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** A page of consent events with its loading, empty and "load more" states. */
+function ConsentEvents(props: { filters: ConsentFilters | undefined; caption: string }) {
+  const { t, lang } = useI18n();
+  const list = useConsentEvents(props.filters);
+  if (list.first.error) return <ErrorBox error={list.first.error} onRetry={list.first.reload} />;
+  if (!list.first.data) return <Loading />;
+  if (list.events.length === 0) return <p class="muted">{t('noConsentEvents')}</p>;
+  return (
+    <>
+      <ConsentTable events={list.events} caption={props.caption} lang={lang} t={t} />
+      {list.moreError ? <ErrorBox error={list.moreError} /> : null}
+      {list.cursor && (
+        <button type="button" class="secondary" onClick={() => void list.loadMore()}>
+          {t('loadMore')}
+        </button>
+      )}
+    </>
+  );
+}
+
+/** A date input's day as the local midnight, in ISO form (`days` later for an inclusive end). */
+function dayStart(date: string, days = 0): string | undefined {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!match) return undefined;
+  return new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]) + days).toISOString();
+}
+
+function ConsentTrailView() {
+  const { t } = useI18n();
+  const [form, setForm] = useState({ purpose: '', source: '', leadId: '', sessionId: '', from: '', to: '' });
+  const [applied, setApplied] = useState<ConsentFilters>({});
+  const set = (key: keyof typeof form) => (e: { currentTarget: { value: string } }) =>
+    setForm((f) => ({ ...f, [key]: e.currentTarget.value }));
+  const exportHref = `${CONSENT_URL}/export${query(applied)}`;
+  return (
+    <section aria-labelledby="consent-trail-title">
+      <h2 id="consent-trail-title">{t('consentTrail')}</h2>
+      <p class="muted small">{t('consentTrailIntro')}</p>
+      <form
+        class="filters card"
+        role="search"
+        aria-label={t('consentTrail')}
+        onSubmit={(e) => {
+          e.preventDefault();
+          const next: ConsentFilters = {};
+          if (form.purpose) next.purpose = form.purpose;
+          if (form.source) next.source = form.source;
+          if (form.leadId.trim()) next.leadId = form.leadId.trim();
+          if (form.sessionId.trim()) next.sessionId = form.sessionId.trim();
+          const from = dayStart(form.from);
+          const to = dayStart(form.to, 1);
+          if (from) next.from = from;
+          if (to) next.to = to;
+          setApplied(next);
+        }}
+      >
+        <Field label={t('consentPurpose')}>
+          <select name="purpose" value={form.purpose} onChange={set('purpose')}>
+            <option value="">{t('any')}</option>
+            {PURPOSES.map((p) => (
+              <option key={p} value={p}>
+                {t(p as TextKey)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label={t('consentSource')}>
+          <select name="source" value={form.source} onChange={set('source')}>
+            <option value="">{t('any')}</option>
+            {SOURCES.map((s) => (
+              <option key={s} value={s}>
+                {t(`csrc_${s}` as TextKey)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label={t('consentLeadId')}>
+          <input name="leadId" autoComplete="off" value={form.leadId} onInput={set('leadId')} />
+        </Field>
+        <Field label={t('consentSessionId')}>
+          <input name="sessionId" autoComplete="off" value={form.sessionId} onInput={set('sessionId')} />
+        </Field>
+        <Field label={t('dateFrom')}>
+          <input name="from" type="date" value={form.from} onInput={set('from')} />
+        </Field>
+        <Field label={t('dateTo')}>
+          <input name="to" type="date" value={form.to} onInput={set('to')} />
+        </Field>
+        <button type="submit">{t('search')}</button>
+      </form>
+      <p>
+        <a href={exportHref} download>
+          {t('exportCsv')}
+        </a>
+      </p>
+      <ConsentEvents filters={applied} caption={t('consentTrail')} />
+    </section>
+  );
+}
+
 async function download(subject: Subject): Promise<void> {
   const blob = await apiBlob('POST', '/api/v1/admin/privacy/export', subject);
   const url = URL.createObjectURL(blob);
@@ -45,6 +258,30 @@ async function download(subject: Subject): Promise<void> {
 }
 
 export function PrivacyScreen() {
+  const { t } = useI18n();
+  const [view, setView] = useState<'person' | 'trail'>('person');
+  return (
+    <>
+      <PageTitle>{t('privacy')}</PageTitle>
+      <div class="segmented" role="group" aria-label={t('privacy')}>
+        {(['person', 'trail'] as const).map((v) => (
+          <button
+            key={v}
+            type="button"
+            class={v === view ? 'small' : 'secondary small'}
+            aria-pressed={v === view}
+            onClick={() => setView(v)}
+          >
+            {v === 'person' ? t('privacyPerson') : t('consentTrail')}
+          </button>
+        ))}
+      </div>
+      {view === 'person' ? <PersonView /> : <ConsentTrailView />}
+    </>
+  );
+}
+
+function PersonView() {
   const { t, lang } = useI18n();
   const [email, setEmail] = useState('');
   const [phone, setPhone] = useState('');
@@ -77,7 +314,6 @@ export function PrivacyScreen() {
   const counts = result ? Object.entries(result.counts).filter(([, n]) => n > 0) : [];
   return (
     <>
-      <PageTitle>{t('privacy')}</PageTitle>
       <form
         class="filters card"
         role="search"
@@ -223,6 +459,17 @@ export function PrivacyScreen() {
               />
             </div>
           )}
+        </section>
+      )}
+      {subject && (result || erased) && (
+        <section class="card" aria-labelledby="privacy-consents">
+          <h2 id="privacy-consents">{t('consentHistory')}</h2>
+          <p class="muted small">{t('consentHistoryIntro')}</p>
+          <ConsentEvents
+            key={`${JSON.stringify(subject)}-${erased ? 'erased' : 'kept'}`}
+            filters={subject}
+            caption={t('consentHistory')}
+          />
         </section>
       )}
     </>
