@@ -6,6 +6,7 @@
 //
 //   npm run bench                      # all targets, 20 and 200 sessions, 15 s each
 //   npm run bench -- --duration 30 --sessions 20 --target postgres
+//   npm run bench -- --target postgres --processes 1,2  # also with two worker processes (SERVE_PROCESSES)
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -30,6 +31,7 @@ const { values: args } = parseArgs({
     sessions: { type: 'string', default: '20,200' },
     target: { type: 'string', default: 'postgres,embedded' },
     turns: { type: 'string', default: '30' },
+    processes: { type: 'string', default: '1' },
   },
 });
 
@@ -94,6 +96,15 @@ async function createDatabase(base) {
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
+    async count(sql) {
+      const c = new pg.Client({ connectionString: url.toString() });
+      await c.connect();
+      try {
+        return (await c.query(sql)).rows[0].n;
+      } finally {
+        await c.end();
+      }
+    },
     async drop() {
       const c = new pg.Client({ connectionString: base });
       await c.connect();
@@ -103,7 +114,7 @@ async function createDatabase(base) {
   };
 }
 
-async function startServer(target) {
+async function startServer(target, processes) {
   const port = await freePort();
   const metricsToken = randomBytes(32).toString('base64url');
   const env = {
@@ -126,6 +137,7 @@ async function startServer(target) {
     db = await createDatabase(process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL);
     env.DATABASE_URL = db.url;
     env.DATABASE_POOL_MAX = '20';
+    env.SERVE_PROCESSES = String(processes);
   } else {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'frontdesk-bench-'));
     env.DATA_DIR = dataDir;
@@ -151,6 +163,8 @@ async function startServer(target) {
     url,
     /** Conversations started so far (a check that turns really continue their conversations). */
     async conversationsStarted() {
+      // With several worker processes /metrics answers for one of them: count in the database.
+      if (db) return db.count('SELECT count(*)::int AS n FROM chat_sessions');
       const res = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } });
       const text = await res.text();
       return [...text.matchAll(/^frontdesk_conversations_started_total\{[^}]*\} (\d+)/gm)].reduce(
@@ -256,14 +270,17 @@ for (const target of args.target.split(',')) {
     );
     continue;
   }
-  for (const sessions of args.sessions.split(',').map(Number)) {
-    const server = await startServer(target);
+  const processCounts = target === 'postgres' ? args.processes.split(',').map(Number) : [1];
+  for (const [processes, sessions] of processCounts.flatMap((p) =>
+    args.sessions.split(',').map((n) => [p, Number(n)]),
+  )) {
+    const server = await startServer(target, processes);
     await load(server.url, Math.min(sessions, 10), 3, Number(args.turns)); // warm-up
     const before = await server.conversationsStarted();
     const r = await load(server.url, sessions, Number(args.duration), Number(args.turns));
     r.turnsPerConversation =
       Math.round((r.total / Math.max(1, (await server.conversationsStarted()) - before)) * 10) / 10;
-    const row = { target, sessions, ...r, peakRssMb: server.peakRssMb() };
+    const row = { target, processes, sessions, ...r, peakRssMb: server.peakRssMb() };
     rows.push(row);
     console.error(JSON.stringify(row));
     await server.stop();
@@ -272,11 +289,11 @@ for (const target of args.target.split(',')) {
 
 const engine = await engineBenchmark();
 const lines = [
-  `| database | sessions | turns/s | p50 ms | p95 ms | p99 ms | errors | turns/conv. | server peak RSS MB |`,
-  `| --- | --- | --- | --- | --- | --- | --- | --- | --- |`,
+  `| database | processes | sessions | turns/s | p50 ms | p95 ms | p99 ms | errors | turns/conv. | server peak RSS MB |`,
+  `| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |`,
   ...rows.map(
     (r) =>
-      `| ${r.target === 'postgres' ? 'PostgreSQL server' : 'embedded (PGlite)'} | ${r.sessions} | ${r.turnsPerSecond} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.errors} | ${r.turnsPerConversation} | ${r.peakRssMb} |`,
+      `| ${r.target === 'postgres' ? 'PostgreSQL server' : 'embedded (PGlite)'} | ${r.processes} | ${r.sessions} | ${r.turnsPerSecond} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.errors} | ${r.turnsPerConversation} | ${r.peakRssMb} |`,
   ),
   '',
   `Offline engine alone: ${engine.meanMicros.toFixed(1)} µs per turn on average, p99 ${engine.p99Micros.toFixed(1)} µs (${engine.turns} turns).`,

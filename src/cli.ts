@@ -4,6 +4,7 @@ import { migrationsDir, startFrontdesk } from './main.js';
 import { openDatabase } from './platform/db/database.js';
 import { migrate } from './platform/db/migrate.js';
 import { createLogger, type Logger } from './platform/logger.js';
+import { isClusterWorker, runPrimary } from './serve-processes.js';
 import { runAdminCommand } from './modules/auth/admin-command.js';
 import { runPrivacyCommand } from './modules/privacy/command.js';
 import { runBackupCommand } from './modules/backups/command.js';
@@ -31,6 +32,10 @@ function loggerFor(config: Config): Logger {
 
 async function serve(config: Config): Promise<void> {
   const logger = loggerFor(config);
+  if (config.http.processes > 1 && !isClusterWorker()) {
+    runPrimary(config.http.processes, logger);
+    return;
+  }
   const runtime = await startFrontdesk(config, { logger });
   logger.info({ url: runtime.url, env: config.env, database: runtime.db.kind }, 'Frontdesk is serving');
   let stopping = false;

@@ -102,6 +102,7 @@ const envSchema = z.object({
   SERVICE_NAME: z.string().min(1).default('frontdesk'),
   HOST: optionalString,
   PORT: int(3000, 0, 65535),
+  SERVE_PROCESSES: int(1, 1, 64),
   PUBLIC_URL: optionalUrl(['http:', 'https:']),
   TRUST_PROXY: bool(false),
   LOG_LEVEL: z
@@ -242,6 +243,8 @@ export interface Config {
     bodyLimitBytes: number;
     jsonMaxKeys: number;
     jsonMaxDepth: number;
+    /** Worker processes sharing the port on this machine (PostgreSQL server only). */
+    processes: number;
   };
   log: { level: string; pretty: boolean };
   database: {
@@ -451,6 +454,11 @@ export function loadConfig(
       problems.push(`UPLOAD_DIR: must be outside the served directory ${served}`);
     }
   }
+  if (e.SERVE_PROCESSES > 1 && !e.DATABASE_URL) {
+    problems.push(
+      'SERVE_PROCESSES: more than one process needs DATABASE_URL (the embedded database is single-process)',
+    );
+  }
   if (e.UPLOAD_STORAGE === 's3') {
     for (const key of ['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const) {
       if (!e[key]) problems.push(`${key}: required when UPLOAD_STORAGE=s3`);
@@ -483,6 +491,7 @@ export function loadConfig(
       bodyLimitBytes: e.BODY_LIMIT_BYTES,
       jsonMaxKeys: e.JSON_MAX_KEYS,
       jsonMaxDepth: e.JSON_MAX_DEPTH,
+      processes: e.SERVE_PROCESSES,
     },
     log: {
       level: e.LOG_LEVEL,

@@ -48,6 +48,14 @@ describe('configuration', () => {
     expect(problemsOf({ BODY_LIMIT_BYTES: '12' })[0]).toMatch(/^BODY_LIMIT_BYTES:/);
   });
 
+  it('allows several worker processes only on a PostgreSQL server', () => {
+    expect(problemsOf({ SERVE_PROCESSES: '2' })).toEqual([
+      'SERVE_PROCESSES: more than one process needs DATABASE_URL (the embedded database is single-process)',
+    ]);
+    expect(problemsOf({ SERVE_PROCESSES: '2', DATABASE_URL: 'postgres://db/frontdesk' })).toEqual([]);
+    expect(problemsOf({ SERVE_PROCESSES: '0' })[0]).toMatch(/^SERVE_PROCESSES:/);
+  });
+
   it('refuses missing or placeholder secrets in production', () => {
     const problems = problemsOf({ NODE_ENV: 'production' });
     expect(problems.map((p) => p.split(':')[0])).toEqual(['SESSION_SECRET', 'METRICS_TOKEN']);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { freshEmbeddedDataDir } from '../helpers/database.js';
+import { freshEmbeddedDataDir, freshServerDatabase } from '../helpers/database.js';
 import { spawnServer, type ServerProcess } from '../helpers/process.js';
 
 let proc: ServerProcess | undefined;
@@ -40,6 +40,32 @@ function slowRequest(url: string, body: string): { sendRest(): void; response: P
 }
 
 describe('process lifecycle', () => {
+  it.runIf(Boolean(process.env.TEST_DATABASE_URL))(
+    'serves with several worker processes and stops them all gracefully',
+    async () => {
+      const db = await freshServerDatabase();
+      try {
+        proc = await spawnServer({ DATABASE_URL: db.url, SERVE_PROCESSES: '2' }, 150_000);
+        const serving = () => proc!.output().match(/Frontdesk is serving/g)?.length ?? 0;
+        for (let i = 0; i < 1500 && serving() < 2; i++) await new Promise((r) => setTimeout(r, 100));
+        expect(serving()).toBe(2);
+        expect(proc.output()).toContain('serving with several worker processes');
+        // Both workers answer on the one port; every request gets an answer.
+        const statuses = await Promise.all(
+          Array.from({ length: 20 }, () => fetch(`${proc!.url}/health/ready`).then((r) => r.status)),
+        );
+        expect(statuses.every((s) => s === 200)).toBe(true);
+        proc.child.kill('SIGTERM');
+        const { code } = await proc.exited;
+        expect(code).toBe(0);
+        expect(proc.output().match(/shutdown complete/g)?.length).toBe(2);
+      } finally {
+        await db.drop();
+      }
+    },
+    300_000,
+  );
+
   it('finishes an in-flight request on SIGTERM, then exits 0', async () => {
     proc = await spawnServer({ DATA_DIR: await dataDir() });
     const inFlight = slowRequest(proc.url, JSON.stringify({ message: 'Dzień dobry, ile kosztuje Comfort?' }));
