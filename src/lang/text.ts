@@ -29,9 +29,17 @@ export function foldDiacritics(text: string): string {
     .replace(/\p{M}+/gu, '');
 }
 
+let lastMatchInput: string | undefined;
+let lastMatchForm = '';
+
 /** Lower case, folded diacritics, single spaces: the form used for matching. */
 export function matchForm(text: string): string {
-  return foldDiacritics(text.toLocaleLowerCase('pl')).replace(/\s+/g, ' ').trim();
+  // Understanding one message asks for its match form many times: the last answer is kept.
+  if (text !== lastMatchInput) {
+    lastMatchForm = foldDiacritics(text.toLocaleLowerCase('pl')).replace(/\s+/g, ' ').trim();
+    lastMatchInput = text;
+  }
+  return lastMatchForm;
 }
 
 /** Splits into word tokens (letters and digits), keeping diacritics. */

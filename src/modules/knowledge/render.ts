@@ -22,7 +22,30 @@ const DAY_NAMES: Record<Locale, readonly string[]> = {
 
 const CLOSED: Record<Locale, string> = { pl: 'nieczynne', en: 'closed' };
 
+// Formatters are costly to build and never change: one per locale, one symbol per currency.
+const numberFormats = new Map<Locale, Intl.NumberFormat>();
+const symbols = new Map<string, string>();
+
+function wholeNumbers(locale: Locale): Intl.NumberFormat {
+  let nf = numberFormats.get(locale);
+  if (!nf) {
+    nf = new Intl.NumberFormat(NUMBER_LOCALE[locale], { maximumFractionDigits: 0 });
+    numberFormats.set(locale, nf);
+  }
+  return nf;
+}
+
 function currencySymbol(currency: string, locale: Locale): string {
+  const key = `${currency}:${locale}`;
+  let symbol = symbols.get(key);
+  if (symbol === undefined) {
+    symbol = findCurrencySymbol(currency, locale);
+    if (symbols.size < 100) symbols.set(key, symbol);
+  }
+  return symbol;
+}
+
+function findCurrencySymbol(currency: string, locale: Locale): string {
   try {
     const parts = new Intl.NumberFormat(NUMBER_LOCALE[locale], {
       style: 'currency',
@@ -37,7 +60,7 @@ function currencySymbol(currency: string, locale: Locale): string {
 
 /** "49 950 zł" (pl) / "49,950 zł" (en). */
 export function formatMoney(amount: number, currency: string, locale: Locale): string {
-  const number = new Intl.NumberFormat(NUMBER_LOCALE[locale], { maximumFractionDigits: 0 }).format(amount);
+  const number = wholeNumbers(locale).format(amount);
   return `${number} ${currencySymbol(currency, locale)}`;
 }
 
@@ -48,14 +71,14 @@ function formatRange(min: number, max: number, format: (n: number) => string): s
 /** "999 zł/m²" or "1700–5000 zł/m²". */
 export function formatPricePerM2(pkg: Package, locale: Locale): string {
   const { min, max, currency } = pkg.pricePerM2;
-  const nf = new Intl.NumberFormat(NUMBER_LOCALE[locale], { maximumFractionDigits: 0 });
+  const nf = wholeNumbers(locale);
   return `${formatRange(min, max, (n) => nf.format(n))} ${currencySymbol(currency, locale)}/m²`;
 }
 
 /** The package's price for a given area: "49 950 zł" or "85 000–250 000 zł". */
 export function formatPackageTotal(pkg: Package, areaM2: number, locale: Locale): string {
   const { min, max, currency } = pkg.pricePerM2;
-  const nf = new Intl.NumberFormat(NUMBER_LOCALE[locale], { maximumFractionDigits: 0 });
+  const nf = wholeNumbers(locale);
   return `${formatRange(min * areaM2, max * areaM2, (n) => nf.format(n))} ${currencySymbol(currency, locale)}`;
 }
 

@@ -55,8 +55,14 @@ const FOLLOW_UP: ReadonlySet<Intent> = new Set<Intent>([
 /** Intents whose message must not feed the lead (an e-mail in a data-deletion request is not a lead). */
 const NO_DETAILS: ReadonlySet<Intent> = new Set<Intent>(['abuse', 'privacy_request']);
 
+/** A copy the turn may change (every nested part of the state is copied). */
 function cloneState(state: ConversationState): ConversationState {
-  return JSON.parse(JSON.stringify(state)) as ConversationState;
+  return {
+    ...state,
+    details: { ...state.details },
+    asked: [...state.asked],
+    consent: { ...state.consent },
+  };
 }
 
 /** m² × price per m², in whole currency units. */
