@@ -149,7 +149,9 @@ if (invokedDirectly) {
     },
     (err: unknown) => {
       console.error(err instanceof Error ? (err.stack ?? err.message) : err);
-      process.exitCode = 1;
+      // A start that failed half-way leaves pools and timers open: exit rather than hang (a worker
+      // process that exits is started again by the primary).
+      process.exit(1);
     },
   );
 }

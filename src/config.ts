@@ -113,7 +113,7 @@ const envSchema = z.object({
   LOG_PRETTY: z.enum(['auto', 'true', 'false'], { error: 'must be auto, true or false' }).default('auto'),
   DATABASE_URL: optionalUrl(['postgres:', 'postgresql:']),
   DATA_DIR: z.string().min(1).default('./data'),
-  DATABASE_POOL_MAX: int(10, 1, 500),
+  DATABASE_POOL_MAX: int(10, 2, 500),
   DATABASE_STATEMENT_TIMEOUT_MS: int(15_000, 100, 600_000),
   MIGRATE_ON_START: bool(true),
   REDIS_URL: optionalUrl(['redis:', 'rediss:']),

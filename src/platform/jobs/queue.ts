@@ -132,6 +132,9 @@ function isMultiStatement(text: string): boolean {
   return trimmed.includes(';');
 }
 
+/** The advisory lock that serialises the queue set-up across processes ("jobs" in ASCII). */
+const SETUP_LOCK_KEY = 0x6a6f6273;
+
 export function createJobQueue(deps: {
   db: Database;
   logger: Logger;
@@ -333,26 +336,35 @@ export function createJobQueue(deps: {
     },
 
     async start() {
-      await boss.start();
-      await boss.createQueue(DEAD_LETTER_QUEUE, {
-        name: DEAD_LETTER_QUEUE,
-        retentionDays: settings.retentionDays,
-      } as PgBoss.Queue);
-      for (const def of definitions.values()) {
-        const options = {
-          name: def.name,
-          policy: def.policy === 'coalesce' ? 'stately' : 'standard',
-          retryLimit: settings.maxAttempts - 1,
-          retryDelay: settings.retryDelaySeconds,
-          retryBackoff: true,
-          expireInSeconds: settings.visibilityTimeoutSeconds,
-          retentionDays: settings.retentionDays,
-          deadLetter: DEAD_LETTER_QUEUE,
-        } as PgBoss.Queue;
-        const existing = await boss.getQueue(def.name);
-        if (existing) await boss.updateQueue(def.name, options);
-        else await boss.createQueue(def.name, options);
-      }
+      // Replicas starting together on a new database would each create pg-boss's schema and
+      // queues (and collide): the set-up runs in one process at a time.
+      await db.withConnection(async (conn) => {
+        await conn.query('SELECT pg_advisory_lock($1)', [SETUP_LOCK_KEY]);
+        try {
+          await boss.start();
+          await boss.createQueue(DEAD_LETTER_QUEUE, {
+            name: DEAD_LETTER_QUEUE,
+            retentionDays: settings.retentionDays,
+          } as PgBoss.Queue);
+          for (const def of definitions.values()) {
+            const options = {
+              name: def.name,
+              policy: def.policy === 'coalesce' ? 'stately' : 'standard',
+              retryLimit: settings.maxAttempts - 1,
+              retryDelay: settings.retryDelaySeconds,
+              retryBackoff: true,
+              expireInSeconds: settings.visibilityTimeoutSeconds,
+              retentionDays: settings.retentionDays,
+              deadLetter: DEAD_LETTER_QUEUE,
+            } as PgBoss.Queue;
+            const existing = await boss.getQueue(def.name);
+            if (existing) await boss.updateQueue(def.name, options);
+            else await boss.createQueue(def.name, options);
+          }
+        } finally {
+          await conn.query('SELECT pg_advisory_unlock($1)', [SETUP_LOCK_KEY]).catch(() => undefined);
+        }
+      });
       started = true;
       if (settings.workerEnabled) {
         running = true;
