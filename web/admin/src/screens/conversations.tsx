@@ -217,35 +217,6 @@ const DETAIL_ORDER = [
 ];
 /** Older records name some details differently. */
 const DETAIL_ALIASES: Record<string, string> = { package: 'packageId', area: 'areaM2', budget: 'budgetPln' };
-const INTENTS = new Set([
-  'greeting',
-  'pricing',
-  'quote',
-  'package_details',
-  'package_comparison',
-  'timeline',
-  'process',
-  'guarantee',
-  'financing',
-  'payment',
-  'materials',
-  'service_area',
-  'company_contact',
-  'booking',
-  'human_request',
-  'contact_details',
-  'details_given',
-  'privacy_request',
-  'thanks',
-  'goodbye',
-  'consent_yes',
-  'consent_no',
-  'complaint',
-  'out_of_scope',
-  'abuse',
-  'faq',
-  'unknown',
-]);
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 
 const locale = (lang: Lang) => (lang === 'pl' ? 'pl-PL' : 'en-GB');
@@ -284,8 +255,7 @@ function detailValue(t: Translate, lang: Lang, key: string, value: unknown): str
   }
   if (typeof value === 'string') {
     if (key === 'packageId') return packageName(value);
-    if (key === 'intent')
-      return INTENTS.has(value) ? t(`intent_${value}` as TextKey) : value.replace(/_/g, ' ');
+    if (key === 'intent') return t(`intent_${value}` as TextKey) ?? value.replace(/_/g, ' ');
     if (ISO_DATE.test(value)) return formatDateTime(lang, value);
     return value;
   }

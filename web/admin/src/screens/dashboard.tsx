@@ -54,21 +54,9 @@ function formatSeconds(lang: Lang, seconds: number | null): string {
   return `${formatNumber(lang, seconds, { maximumFractionDigits: 1 })} s`;
 }
 
-const LLM_KINDS = [
-  'rate_limited',
-  'server',
-  'client',
-  'network',
-  'timeout',
-  'first_token_timeout',
-  'malformed',
-  'empty',
-  'breaker_open',
-  'unknown',
-];
-
 function llmKindLabel(t: (key: TextKey) => string, kind: string): string {
-  return LLM_KINDS.includes(kind) ? t(`llmKind_${kind}` as TextKey) : kind;
+  // A kind this panel has no words for (a newer server) is shown as it comes.
+  return t(`llmKind_${kind}` as TextKey) ?? kind;
 }
 
 function bucketLabel(range: Range, start: string): string {
