@@ -26,9 +26,30 @@ export interface Database extends QueryRunner {
   /** Runs a multi-statement SQL script (no parameters). */
   exec(sql: string): Promise<void>;
   /** Runs the function on one dedicated connection (for session-level locks). */
-  withConnection<T>(fn: (conn: QueryRunner & { exec(sql: string): Promise<void> }) => Promise<T>): Promise<T>;
+  withConnection<T>(fn: (conn: Connection) => Promise<T>): Promise<T>;
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+export type Connection = QueryRunner & { exec(sql: string): Promise<void> };
+
+/**
+ * Runs the function on one dedicated connection while it holds a session-level advisory lock: one
+ * process at a time, across every replica on the database.
+ */
+export async function withAdvisoryLock<T>(
+  db: Database,
+  key: number,
+  fn: (conn: Connection) => Promise<T>,
+): Promise<T> {
+  return db.withConnection(async (conn) => {
+    await conn.query('SELECT pg_advisory_lock($1)', [key]);
+    try {
+      return await fn(conn);
+    } finally {
+      await conn.query('SELECT pg_advisory_unlock($1)', [key]).catch(() => undefined);
+    }
+  });
 }
 
 export interface DatabaseSettings {

@@ -6,7 +6,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Database } from './database.js';
+import { withAdvisoryLock, type Database } from './database.js';
 import type { Logger } from '../logger.js';
 
 const LOCK_KEY = 727_001_337;
@@ -36,54 +36,49 @@ export async function migrate(
   logger: Logger,
 ): Promise<{ applied: string[]; total: number }> {
   const files = readMigrations(dir);
-  return db.withConnection(async (conn) => {
-    await conn.query('SELECT pg_advisory_lock($1)', [LOCK_KEY]);
-    try {
-      await conn.exec(`CREATE TABLE IF NOT EXISTS frontdesk_migrations (
+  return withAdvisoryLock(db, LOCK_KEY, async (conn) => {
+    await conn.exec(`CREATE TABLE IF NOT EXISTS frontdesk_migrations (
         name text PRIMARY KEY,
         checksum text NOT NULL,
         applied_at timestamptz NOT NULL DEFAULT now()
       )`);
-      const done = new Map(
-        (
-          await conn.query<{ name: string; checksum: string }>(
-            'SELECT name, checksum FROM frontdesk_migrations',
-          )
-        ).map((r) => [r.name, r.checksum]),
-      );
-      const applied: string[] = [];
-      for (const file of files) {
-        const previous = done.get(file.name);
-        if (previous !== undefined) {
-          if (previous !== file.checksum) {
-            throw new MigrationError(
-              `migration ${file.name} was changed after it was applied; add a new migration instead of editing it`,
-            );
-          }
-          continue;
+    const done = new Map(
+      (
+        await conn.query<{ name: string; checksum: string }>(
+          'SELECT name, checksum FROM frontdesk_migrations',
+        )
+      ).map((r) => [r.name, r.checksum]),
+    );
+    const applied: string[] = [];
+    for (const file of files) {
+      const previous = done.get(file.name);
+      if (previous !== undefined) {
+        if (previous !== file.checksum) {
+          throw new MigrationError(
+            `migration ${file.name} was changed after it was applied; add a new migration instead of editing it`,
+          );
         }
-        const started = Date.now();
-        await conn.exec('BEGIN');
-        try {
-          await conn.exec(file.sql);
-          await conn.query('INSERT INTO frontdesk_migrations (name, checksum) VALUES ($1, $2)', [
-            file.name,
-            file.checksum,
-          ]);
-          await conn.exec('COMMIT');
-        } catch (err) {
-          await conn.exec('ROLLBACK').catch(() => undefined);
-          throw new MigrationError(`migration ${file.name} failed: ${(err as Error).message}`, {
-            cause: err,
-          });
-        }
-        applied.push(file.name);
-        logger.info({ migration: file.name, ms: Date.now() - started }, 'migration applied');
+        continue;
       }
-      return { applied, total: files.length };
-    } finally {
-      await conn.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => undefined);
+      const started = Date.now();
+      await conn.exec('BEGIN');
+      try {
+        await conn.exec(file.sql);
+        await conn.query('INSERT INTO frontdesk_migrations (name, checksum) VALUES ($1, $2)', [
+          file.name,
+          file.checksum,
+        ]);
+        await conn.exec('COMMIT');
+      } catch (err) {
+        await conn.exec('ROLLBACK').catch(() => undefined);
+        throw new MigrationError(`migration ${file.name} failed: ${(err as Error).message}`, {
+          cause: err,
+        });
+      }
+      applied.push(file.name);
+      logger.info({ migration: file.name, ms: Date.now() - started }, 'migration applied');
     }
+    return { applied, total: files.length };
   });
 }
 

@@ -8,7 +8,7 @@
  */
 import crypto from 'node:crypto';
 import PgBoss from 'pg-boss';
-import type { Database, QueryRunner } from '../db/database.js';
+import { withAdvisoryLock, type Database, type QueryRunner } from '../db/database.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 
@@ -338,31 +338,26 @@ export function createJobQueue(deps: {
     async start() {
       // Replicas starting together on a new database would each create pg-boss's schema and
       // queues (and collide): the set-up runs in one process at a time.
-      await db.withConnection(async (conn) => {
-        await conn.query('SELECT pg_advisory_lock($1)', [SETUP_LOCK_KEY]);
-        try {
-          await boss.start();
-          await boss.createQueue(DEAD_LETTER_QUEUE, {
-            name: DEAD_LETTER_QUEUE,
+      await withAdvisoryLock(db, SETUP_LOCK_KEY, async () => {
+        await boss.start();
+        await boss.createQueue(DEAD_LETTER_QUEUE, {
+          name: DEAD_LETTER_QUEUE,
+          retentionDays: settings.retentionDays,
+        } as PgBoss.Queue);
+        for (const def of definitions.values()) {
+          const options = {
+            name: def.name,
+            policy: def.policy === 'coalesce' ? 'stately' : 'standard',
+            retryLimit: settings.maxAttempts - 1,
+            retryDelay: settings.retryDelaySeconds,
+            retryBackoff: true,
+            expireInSeconds: settings.visibilityTimeoutSeconds,
             retentionDays: settings.retentionDays,
-          } as PgBoss.Queue);
-          for (const def of definitions.values()) {
-            const options = {
-              name: def.name,
-              policy: def.policy === 'coalesce' ? 'stately' : 'standard',
-              retryLimit: settings.maxAttempts - 1,
-              retryDelay: settings.retryDelaySeconds,
-              retryBackoff: true,
-              expireInSeconds: settings.visibilityTimeoutSeconds,
-              retentionDays: settings.retentionDays,
-              deadLetter: DEAD_LETTER_QUEUE,
-            } as PgBoss.Queue;
-            const existing = await boss.getQueue(def.name);
-            if (existing) await boss.updateQueue(def.name, options);
-            else await boss.createQueue(def.name, options);
-          }
-        } finally {
-          await conn.query('SELECT pg_advisory_unlock($1)', [SETUP_LOCK_KEY]).catch(() => undefined);
+            deadLetter: DEAD_LETTER_QUEUE,
+          } as PgBoss.Queue;
+          const existing = await boss.getQueue(def.name);
+          if (existing) await boss.updateQueue(def.name, options);
+          else await boss.createQueue(def.name, options);
         }
       });
       started = true;
