@@ -47,7 +47,69 @@ function messageParams(messages: NewMessage[]): unknown[] {
   ]);
 }
 
+/** A turn to store: its messages and the session's new state, written only at expectedVersion. */
+export interface TurnWrite {
+  sessionId: string;
+  /** The session version the turn was computed from; the write fails when it changed. */
+  expectedVersion: number;
+  update: { state: unknown; locale: string; engine: string };
+  messages: NewMessage[];
+}
+
+const APPEND_TURNS = `WITH t AS (
+  SELECT * FROM jsonb_to_recordset($1::jsonb)
+    AS t(id text, version integer, state jsonb, locale text, engine text, n integer)
+), s AS (
+  UPDATE chat_sessions c
+     SET state = t.state, locale = t.locale, engine = t.engine, version = c.version + 1,
+         message_count = c.message_count + t.n,
+         status = 'active', end_reason = NULL, ended_at = NULL,
+         last_activity_at = now(), updated_at = now()
+    FROM t
+   WHERE c.id = t.id AND c.version = t.version
+  RETURNING c.id
+), m AS (
+  INSERT INTO chat_messages (session_id, role, text, meta, created_at)
+  SELECT m.session_id, m.role, m."text", m.meta,
+         LEAST(COALESCE(m.at, 'infinity'), clock_timestamp()) + make_interval(secs => m.ord / 1000.0)
+    FROM jsonb_to_recordset($2::jsonb)
+      AS m(session_id text, role text, "text" text, meta jsonb, at timestamptz, ord integer)
+    JOIN s ON s.id = m.session_id
+  RETURNING 1
+)
+SELECT id FROM s`;
+
 export function createChatRepository(db: QueryRunner) {
+  /**
+   * Appends several turns in one statement, at most one per session; each is written only if its
+   * session is still at its expectedVersion. Returns the sessions whose turn was written.
+   */
+  async function appendTurns(turns: readonly TurnWrite[]): Promise<Set<string>> {
+    const sessions = turns.map((t) => ({
+      id: t.sessionId,
+      version: t.expectedVersion,
+      state: t.update.state,
+      locale: t.update.locale,
+      engine: t.update.engine,
+      n: t.messages.length,
+    }));
+    const messages = turns.flatMap((t) =>
+      t.messages.map((m, ord) => ({
+        session_id: t.sessionId,
+        role: m.role,
+        text: m.text,
+        meta: m.meta ?? null,
+        at: m.at ? m.at.toISOString() : null,
+        ord,
+      })),
+    );
+    const rows = await db.query<{ id: string }>(APPEND_TURNS, [
+      JSON.stringify(sessions),
+      JSON.stringify(messages),
+    ]);
+    return new Set(rows.map((r) => r.id));
+  }
+
   return {
     async findSession(id: string): Promise<SessionRow | undefined> {
       const [row] = await db.query<{
@@ -122,31 +184,11 @@ export function createChatRepository(db: QueryRunner) {
       update: { state: unknown; locale: string; engine: string },
       messages: NewMessage[],
     ): Promise<boolean> {
-      const rows = await db.query(
-        `WITH s AS (
-           UPDATE chat_sessions
-              SET state = $3::jsonb, locale = $4, engine = $5, version = version + 1,
-                  message_count = message_count + ${messages.length},
-                  status = 'active', end_reason = NULL, ended_at = NULL,
-                  last_activity_at = now(), updated_at = now()
-            WHERE id = $1 AND version = $2
-            RETURNING id
-         )
-         INSERT INTO chat_messages (session_id, role, text, meta, created_at)
-         SELECT s.id, m.role, m.text, m.meta, LEAST(COALESCE(m.at, 'infinity'), clock_timestamp()) + make_interval(secs => m.ord / 1000.0)
-           FROM s, (VALUES ${MESSAGES_FROM(6, messages.length)}) AS m(role, text, meta, at, ord)
-         RETURNING id`,
-        [
-          sessionId,
-          expectedVersion,
-          JSON.stringify(update.state),
-          update.locale,
-          update.engine,
-          ...messageParams(messages),
-        ],
-      );
-      return rows.length > 0;
+      const saved = await appendTurns([{ sessionId, expectedVersion, update, messages }]);
+      return saved.has(sessionId);
     },
+
+    appendTurns,
 
     /**
      * The last messages of a conversation as an LLM sees them, oldest first: the customer's, and the
